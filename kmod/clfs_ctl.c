@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /dev/clfs control device: the single entry point of userspace into
+ * clfs. Its ioctls are declared in include/uapi/linux/clfs.h.
+ *
+ * The node is created with mode 0600; operations that format or attach
+ * devices will additionally check capabilities, since a mode can be widened
+ * by an administrator.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+#include <linux/clfs.h>
+#include "clfs_internal.h"
+
+/**
+ * clfs_get_version() - report the ABI version of the running module
+ * @ver: filled with CLFS_ABI_MAJOR and CLFS_ABI_MINOR; reserved fields zeroed
+ *
+ * Lets an in-kernel client check, at run time, that the clfs it is linked
+ * against speaks the ABI it was built for.
+ */
+void clfs_get_version(struct clfs_version *ver)
+{
+	memset(ver, 0, sizeof(*ver));
+	ver->abi_major = CLFS_ABI_MAJOR;
+	ver->abi_minor = CLFS_ABI_MINOR;
+}
+EXPORT_SYMBOL_GPL(clfs_get_version);
+
+static long clfs_ioc_get_version(void __user *uarg)
+{
+	struct clfs_version ver;
+
+	clfs_get_version(&ver);
+	if (copy_to_user(uarg, &ver, sizeof(ver)))
+		return -EFAULT;
+	return 0;
+}
+
+long clfs_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case CLFS_IOC_GET_VERSION:
+		return clfs_ioc_get_version(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_ctl_ioctl);
+
+static const struct file_operations clfs_ctl_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= clfs_ctl_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+struct miscdevice clfs_ctl_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= CLFS_MISC_NAME,
+	.fops	= &clfs_ctl_fops,
+	.mode	= 0600,
+};
+EXPORT_SYMBOL_IF_KUNIT(clfs_ctl_miscdev);
+
+int clfs_ctl_register(void)
+{
+	return misc_register(&clfs_ctl_miscdev);
+}
+
+void clfs_ctl_unregister(void)
+{
+	misc_deregister(&clfs_ctl_miscdev);
+}
