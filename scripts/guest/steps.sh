@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0
+# Steps the clfs test guest can run; sourced by /init. A step is a shell
+# function step_NAME that returns non-zero only when it could not run; test
+# verdicts travel as KTAP through group().
+
+RESULTS=/dev/ttyS1
+MODDIR=/clfs/modules
+
+# group NAME CMD...: run CMD, whose stdout is a KTAP document, and frame it
+# on the results port.
+group() {
+	local name=$1 rc
+	shift
+	echo "#clfs-group $name" >"$RESULTS"
+	"$@" >"$RESULTS" 2>&1
+	rc=$?
+	echo "#clfs-end $name $rc" >"$RESULTS"
+	return 0
+}
+
+# One-case KTAP document for a step's own check.
+ktap_one() {
+	local verdict=$1 name=$2
+	printf 'KTAP version 1\n1..1\n%s 1 %s\n' "$verdict" "$name"
+}
+
+# Load the kernel modules the flavour's kernel needs (virtio, crc32c...),
+# listed in load order by make-initramfs.sh.
+boot_prepare() {
+	local ko ok=0
+	if [ -f /clfs/kmods/order ]; then
+		while read -r ko; do
+			insmod "/clfs/kmods/$ko" || { echo "clfs-guest: insmod $ko failed"; ok=1; }
+		done </clfs/kmods/order
+	fi
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		# Forget what the kernel itself left before the tests started.
+		echo scan >/sys/kernel/debug/kmemleak
+		echo clear >/sys/kernel/debug/kmemleak
+	fi
+	return $ok
+}
+
+# kmemleak reports objects older than 5 s, so wait that long after the last
+# test, then scan; any report lands on the console where the host sees it.
+leak_check() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+	return 0
+}
+
+load_clfs() {
+	if ! insmod "$MODDIR/clfs.ko"; then
+		group load_clfs ktap_one "not ok" insmod_clfs_ko
+		return 1
+	fi
+}
+
+unload_clfs() {
+	if ! rmmod clfs; then
+		group unload_clfs ktap_one "not ok" rmmod_clfs
+		return 1
+	fi
+}
+
+# run_kunit_module FILE: load a KUnit test module (its suites run during
+# insmod), frame every suite it added as a group "kunit.SUITE", unload it.
+run_kunit_module() {
+	local ko=$1 before suite
+	before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+	if ! insmod "$ko"; then
+		group "insmod.${ko##*/}" ktap_one "not ok" "insmod_${ko##*/}"
+		return 1
+	fi
+	for suite in $(ls /sys/kernel/debug/kunit); do
+		case " $(echo $before) " in *" $suite "*) continue ;; esac
+		group "kunit.$suite" cat "/sys/kernel/debug/kunit/$suite/results"
+	done
+	rmmod "${ko##*/}"
+}
+
+# KUnit suites of clfs (tests/kunit), in the debug kernel.
+step_kunit() {
+	load_clfs || return 1
+	run_kunit_module "$MODDIR/clfs_kunit.ko" || { unload_clfs; return 1; }
+	unload_clfs
+}
+
+# Userspace tests (tests/guest): each program prints KTAP.
+step_utest() {
+	local t
+	load_clfs || return 1
+	for t in /clfs/tests/*_test; do
+		[ -x "$t" ] || continue
+		group "utest.${t##*/}" "$t"
+	done
+	unload_clfs
+}
+
+# The main job's demonstration, for a person watching the console.
+step_demo() {
+	echo "clfs-demo: kernel $(uname -r)"
+	echo "clfs-demo: disks:"
+	cat /proc/partitions
+	echo "clfs-demo: loading clfs.ko"
+	load_clfs || return 1
+	ls -l /dev/clfs
+	echo "clfs-demo: clfsctl version"
+	clfsctl version || return 1
+	clfsctl --json version || return 1
+	unload_clfs || return 1
+	echo "clfs-demo: clfs.ko unloaded"
+}
+
+# An interactive shell for debugging; the guest ends when it exits.
+step_shell() {
+	echo "clfs-guest: clfs.ko and the test modules are in $MODDIR; tests in /clfs/tests"
+	setsid cttyhack sh -l
+}
+
+# Harness self-test steps: each must make the host call the run a failure.
+step_selftest_kunit_fail() {
+	run_kunit_module "$MODDIR/clfs_selftest_kunit_fail.ko"
+}
+
+step_selftest_kasan() {
+	insmod "$MODDIR/clfs_selftest_kasan.ko" && rmmod clfs_selftest_kasan
+	return 0
+}
+
+step_selftest_hang() {
+	echo "clfs-guest: hanging on purpose"
+	while :; do sleep 3600; done
+}

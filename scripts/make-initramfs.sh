@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the initramfs for a test guest of one kernel flavour.
+#
+# Usage: make-initramfs.sh FLAVOUR MODULE_TREE OUTPUT
+#   FLAVOUR      debug, stock or lts
+#   MODULE_TREE  output of build-module.sh for that flavour
+#   OUTPUT       the .cpio.gz to write
+#
+# Layout inside: busybox at /bin, /init and /clfs/steps.sh from
+# scripts/guest/, /clfs/bin (clfsctl, debug-exit), /clfs/tests (guest test
+# programs), /clfs/modules (clfs.ko and the test modules), /clfs/kmods (the
+# stock kernel's own modules the guest needs, in load order).
+. "$(dirname "$0")/lib.sh"
+
+flavour=$1 modtree=$2 output=$3
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+ksft=$(kernel_src_dir)/tools/testing/selftests
+make -s -C "$CLFS_TOP/userspace" O="$CLFS_OUT/guest-bin" STATIC=1 >&2
+make -s -C "$CLFS_TOP/tests/guest" O="$CLFS_OUT/guest-tests" KSFT_DIR="$ksft" >&2
+mkdir -p "$CLFS_OUT/guest-bin"
+gcc -O2 -Wall -Werror -static -o "$CLFS_OUT/guest-bin/debug-exit" \
+	"$CLFS_TOP/scripts/guest/debug-exit.c"
+
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mnt,clfs/bin,clfs/tests,clfs/modules,clfs/kmods}
+cp /bin/busybox "$stage/bin/busybox"
+install -m 755 "$CLFS_TOP/scripts/guest/init" "$stage/init"
+cp "$CLFS_TOP/scripts/guest/steps.sh" "$stage/clfs/steps.sh"
+cp "$CLFS_OUT/guest-bin/clfsctl" "$CLFS_OUT/guest-bin/debug-exit" "$stage/clfs/bin/"
+cp "$CLFS_OUT"/guest-tests/*_test "$stage/clfs/tests/"
+find "$modtree" -name '*.ko' -exec cp {} "$stage/clfs/modules/" \;
+
+# The stock kernels build virtio, NVMe and crc32c as modules: resolve what
+# the guest needs with the host's modprobe against the unpacked tree.
+stock_modules() {
+	local kinfo release root ko name
+	kinfo=$("$CLFS_TOP/scripts/fetch-kernels.sh" "$flavour")
+	release=$(basename "$(echo "$kinfo" | sed -n 3p)")
+	root=$(dirname "$(dirname "$(dirname "$(echo "$kinfo" | sed -n 3p)")")")
+	[ -f "$root/lib/modules/$release/modules.dep" ] ||
+		depmod -b "$root" "$release"
+	for name in virtio_pci virtio_blk nvme libcrc32c crc32c_generic; do
+		modprobe -d "$root" -S "$release" --show-depends "$name" |
+			awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++' | while read -r ko; do
+		name=$(basename "$ko")
+		case $name in
+		*.ko.xz) xz -dc "$ko" >"$stage/clfs/kmods/${name%.xz}"; name=${name%.xz} ;;
+		*) cp "$ko" "$stage/clfs/kmods/$name" ;;
+		esac
+		echo "$name" >>"$stage/clfs/kmods/order"
+	done
+}
+case $flavour in
+stock|lts) stock_modules ;;
+esac
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$output.tmp"
+mv "$output.tmp" "$output"

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a QEMU guest with clfs and run a plan of steps (scripts/guest/steps.sh).
+#
+# Usage: run-guest.sh [options] PLAN
+#   PLAN                 comma-separated steps, e.g. kunit,utest
+#   -k, --kernel F       debug (default), stock or lts
+#   -n, --name N         run name: logs go to out/runs/N (default: the plan)
+#   -d, --disk SPEC      add a disk: SIZE[:SECTOR][:virtio|nvme], e.g. 256M:4096;
+#                        repeatable (default: one 256M virtio disk, 512-byte sectors)
+#   -t, --timeout S      hard limit for the whole guest (default 600)
+#   -i, --interactive    console on this terminal (for the shell step)
+#       --expect-suites L  KUnit suites that must have run (comma-separated)
+#
+# Writes out/runs/N/{console.log,results.log,result.ktap}; exits 0 when the
+# guest ended by itself, every test passed and the kernel log is clean.
+# KVM is used only when CLFS_KVM=1 (TCG is the safe default here).
+. "$(dirname "$0")/lib.sh"
+
+flavour=debug name= timeout=600 interactive= expect= disks=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k|--kernel) flavour=$2; shift 2 ;;
+	-n|--name) name=$2; shift 2 ;;
+	-d|--disk) disks+=("$2"); shift 2 ;;
+	-t|--timeout) timeout=$2; shift 2 ;;
+	-i|--interactive) interactive=1; shift ;;
+	--expect-suites) expect=$2; shift 2 ;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-*) die "unknown option $1 (see --help)" ;;
+	*) break ;;
+	esac
+done
+plan=${1:?usage: run-guest.sh [options] PLAN (see --help)}
+name=${name:-${plan//,/-}}
+[ ${#disks[@]} -gt 0 ] || disks=(256M)
+
+"$CLFS_TOP/scripts/deps.sh"
+case $flavour in
+debug) kernel=$("$CLFS_TOP/scripts/build-kernel.sh")/arch/x86/boot/bzImage ;;
+stock|lts) kernel=$("$CLFS_TOP/scripts/fetch-kernels.sh" "$flavour" | sed -n 2p) ;;
+*) die "unknown kernel '$flavour' (debug, stock or lts)" ;;
+esac
+modtree=$("$CLFS_TOP/scripts/build-module.sh" "$flavour")
+rundir=$CLFS_OUT/runs/$name
+rm -rf "$rundir"
+mkdir -p "$rundir"
+"$CLFS_TOP/scripts/make-initramfs.sh" "$flavour" "$modtree" "$rundir/initramfs.cpio.gz"
+
+qemu=(qemu-system-x86_64 -machine pc -smp 2 -m 2048 -nodefaults -no-reboot
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -kernel "$kernel" -initrd "$rundir/initramfs.cpio.gz")
+if [ "${CLFS_KVM:-0}" = 1 ]; then
+	qemu+=(-enable-kvm -cpu host)
+else
+	qemu+=(-accel tcg -cpu max)
+fi
+[ -f /usr/share/qemu/qboot.rom ] && qemu+=(-bios /usr/share/qemu/qboot.rom)
+
+# A disk spec is SIZE[:SECTOR][:virtio|nvme]. Never cache=unsafe: it drops
+# the guest's flushes, and clfs's guarantees are about exactly those.
+i=0
+for spec in "${disks[@]}"; do
+	IFS=: read -r size sector bus <<<"$spec"
+	sector=${sector:-512} bus=${bus:-virtio}
+	img=$rundir/disk$i.raw
+	truncate -s "$size" "$img"
+	qemu+=(-drive "file=$img,if=none,id=d$i,format=raw,cache=writeback")
+	geom="logical_block_size=$sector,physical_block_size=$sector"
+	case $bus in
+	virtio) qemu+=(-device "virtio-blk-pci,drive=d$i,$geom") ;;
+	nvme) qemu+=(-device "nvme,drive=d$i,serial=clfs$i,$geom") ;;
+	*) die "disk bus '$bus' is neither virtio nor nvme" ;;
+	esac
+	i=$((i + 1))
+done
+
+append="console=ttyS0 panic=-1 printk.devkmsg=on clfs.plan=$plan"
+if [ -n "$interactive" ]; then
+	qemu+=(-display none -serial mon:stdio -serial "file:$rundir/results.log")
+	log "interactive guest: the console is this terminal; 'exit' ends it (Ctrl-A X kills QEMU)"
+	"${qemu[@]}" -append "$append" || true
+	exit 0
+fi
+qemu+=(-display none -monitor none -serial "file:$rundir/console.log"
+       -serial "file:$rundir/results.log")
+
+log "guest $name: kernel $flavour, plan $plan, timeout ${timeout}s (logs in $rundir)"
+set +e
+timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" </dev/null
+status=$?
+set -e
+python3 "$CLFS_TOP/scripts/ktap.py" guest --name "$name" \
+	--results "$rundir/results.log" --console "$rundir/console.log" \
+	--qemu-status "$status" ${expect:+--expect-suites "$expect"} >"$rundir/result.ktap"
+if grep -q '^ *not ok' "$rundir/result.ktap"; then
+	log "guest $name: FAILED (see $rundir/result.ktap and console.log)"
+	grep '^ *not ok\|^ *# ' "$rundir/result.ktap" | grep -v '^ *# \(RUN\|  *OK\|Starting\|Totals\|PASSED\)' >&2 || true
+	exit 1
+fi
+log "guest $name: passed"
