@@ -13,6 +13,8 @@ PACKAGES=(
 	qemu-system-x86 qemu-system-data busybox-static
 	# checkers and host-side tests
 	sparse shellcheck clang libclang-rt-14-dev
+	# 32-bit builds: the UAPI layout check and compat_ioctl tests
+	gcc-multilib
 	# userspace crc32c (crc32_iscsi) for the shared format code
 	libisal-dev
 )

@@ -16,6 +16,8 @@
 
 #include "libclfs.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 struct options {
 	const char *device;
 	int json;
@@ -85,7 +87,7 @@ static const struct command commands[] = {
 	  cmd_version },
 };
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	size_t i;
 
@@ -101,7 +103,7 @@ static void usage(FILE *out)
 		"  -h, --help         show this help\n"
 		"\n"
 		"commands:\n", CLFS_DEFAULT_DEVICE);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 }
 
@@ -127,18 +129,18 @@ int main(int argc, char **argv)
 			opt.json = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
 		const struct command *cmd = &commands[i];
 		int j;
 

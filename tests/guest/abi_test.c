@@ -44,7 +44,7 @@ TEST(version_zeroes_reserved_fields)
 	ASSERT_LE(0, fd);
 	memset(&ver, 0xff, sizeof(ver));
 	ASSERT_EQ(0, ioctl(fd, CLFS_IOC_GET_VERSION, &ver));
-	for (i = 0; i < sizeof(ver.reserved) / sizeof(ver.reserved[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ver.reserved); i++)
 		EXPECT_EQ(0, ver.reserved[i]);
 	close(fd);
 }
@@ -78,7 +78,7 @@ TEST(unknown_ioctl_is_enotty)
 	int fd = clfs_open_control(NULL);
 
 	ASSERT_LE(0, fd);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(fd, bad[i], &ver)) {
 			TH_LOG("cmd %#lx", bad[i]);

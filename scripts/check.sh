@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The project's test command (`make check`). Runs every test and ends with
+# the line 'N passed, N failed'; exits non-zero on any failure.
+#
+# Each stage writes one KTAP document to out/results/; ktap.py summary nests
+# them into one run and parses it with the kernel's kunit_parser:
+#   host      userspace builds, UAPI header, shellcheck, checkpatch, sparse,
+#             the format code's host tests and fuzzers (tests/host)
+#   build     clfs.ko with W=1 against the debug, stock 6.1 and 6.12 kernels
+#   debug     KUnit suites and userspace tests in the debug kernel
+#   stock     userspace tests on Debian's stock 6.1 kernel
+#   lts       userspace tests on Debian's 6.12 LTS kernel
+#   selftest  the harness catches a failing KUnit case, KASAN and a hang
+# Set STAGES to run only some, e.g. STAGES="host debug" make check.
+. "$(dirname "$0")/lib.sh"
+
+STAGES=${STAGES:-host build debug stock lts selftest}
+results=$CLFS_OUT/results
+rm -rf "$results"
+mkdir -p "$results"
+"$CLFS_TOP/scripts/deps.sh"
+"$CLFS_TOP/scripts/build-kernel.sh" >/dev/null
+ktap() { python3 "$CLFS_TOP/scripts/ktap.py" "$@"; }
+
+# check NAME CMD...: one host-side case; its output goes to a log.
+cases=()
+check() {
+	local name=$1
+	shift
+	if "$@" >"$results/$name.log" 2>&1; then
+		cases+=(ok "$name")
+	else
+		cases+=(not_ok "$name")
+		log "host check $name failed:"
+		tail -n 40 "$results/$name.log" >&2
+	fi
+}
+
+kunit_suites() {
+	sed -n 's/^\s*\.name\s*=\s*"\([a-z0-9_]*\)".*/\1/p' "$CLFS_TOP"/tests/kunit/*.c | paste -sd,
+}
+
+stage_host() {
+	local ksrc
+	ksrc=$(kernel_src_dir)
+	cases=()
+	check userspace_builds make -C "$CLFS_TOP/userspace" O="$CLFS_OUT/userspace"
+	check uapi_header_is_self_contained "$CLFS_TOP/scripts/check-uapi.sh"
+	check shellcheck shellcheck -x -P "$CLFS_TOP/scripts" "$CLFS_TOP"/scripts/*.sh \
+		"$CLFS_TOP/scripts/guest/init" "$CLFS_TOP/.ci/run"
+	check checkpatch "$CLFS_TOP/scripts/checkpatch.sh"
+	check sparse "$CLFS_TOP/scripts/sparse.sh"
+	check kernel_doc "$CLFS_TOP/scripts/kernel-doc.sh"
+	ktap doc host "${cases[@]}" >"$results/host.ktap"
+	if [ -f "$CLFS_TOP/tests/host/Makefile" ]; then
+		make -C "$CLFS_TOP/tests/host" check KSFT_DIR="$ksrc/tools/testing/selftests" \
+			KTAP_OUT="$results/host-format.ktap" >"$results/host-format.log" 2>&1 ||
+			{ log "tests/host failed:"; tail -n 40 "$results/host-format.log" >&2; }
+	fi
+}
+
+stage_build() {
+	cases=()
+	for k in debug stock lts; do
+		check "module_builds_w1_clean_$k" "$CLFS_TOP/scripts/build-module.sh" "$k"
+	done
+	ktap doc build "${cases[@]}" >"$results/build.ktap"
+}
+
+# guest NAME KERNEL PLAN [run-guest options]: copy the run's KTAP.
+guest() {
+	local name=$1 kernel=$2 plan=$3
+	shift 3
+	"$CLFS_TOP/scripts/run-guest.sh" -k "$kernel" -n "$name" "$@" "$plan" || true
+	cp "$CLFS_OUT/runs/$name/result.ktap" "$results/$name.ktap" 2>/dev/null || true
+}
+
+stage_debug() {
+	guest debug debug kunit,utest --expect-suites "$(kunit_suites)" \
+		-d 256M -d 256M:4096
+}
+stage_stock() { guest stock stock utest -d 256M; }
+stage_lts() { guest lts lts utest -d 256M:4096:nvme; }
+stage_selftest() {
+	"$CLFS_TOP/scripts/selftest.sh" >"$results/selftest.ktap" ||
+		log "harness self-test failed"
+}
+
+start=$(date +%s)
+for s in $STAGES; do
+	log "=== stage $s"
+	"stage_$s"
+done
+log "all stages done in $(( $(date +%s) - start ))s"
+ktap summary --kunit-dir "$(dirname "$(kunit_py)")" --save "$results/all.ktap" \
+	"$results"/*.ktap
