@@ -10,6 +10,8 @@
 #                        repeatable (default: one 256M virtio disk, 512-byte sectors)
 #   -t, --timeout S      hard limit for the whole guest (default 600)
 #   -i, --interactive    console on this terminal (for the shell step)
+#   -o, --only NAME      report only the KUnit suite or test program NAME
+#   -s, --show           print the guest's userspace output after the run
 #       --expect-suites L  KUnit suites that must have run (comma-separated)
 #
 # Writes out/runs/N/{console.log,results.log,result.ktap}; exits 0 when the
@@ -17,7 +19,7 @@
 # KVM is used only when CLFS_KVM=1 (TCG is the safe default here).
 . "$(dirname "$0")/lib.sh"
 
-flavour=debug name= timeout=600 interactive= expect= disks=()
+flavour=debug name= timeout=600 interactive= expect= only= show= disks=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) flavour=$2; shift 2 ;;
@@ -25,6 +27,8 @@ while [ $# -gt 0 ]; do
 	-d|--disk) disks+=("$2"); shift 2 ;;
 	-t|--timeout) timeout=$2; shift 2 ;;
 	-i|--interactive) interactive=1; shift ;;
+	-o|--only) only=$2; shift 2 ;;
+	-s|--show) show=1; shift ;;
 	--expect-suites) expect=$2; shift 2 ;;
 	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
@@ -75,7 +79,7 @@ for spec in "${disks[@]}"; do
 	i=$((i + 1))
 done
 
-append="console=ttyS0 panic=-1 printk.devkmsg=on clfs.plan=$plan"
+append="console=ttyS0 panic=-1 printk.devkmsg=on clfs.plan=$plan${only:+ clfs.only=$only}"
 if [ -n "$interactive" ]; then
 	qemu+=(-display none -serial mon:stdio -serial "file:$rundir/results.log")
 	log "interactive guest: the console is this terminal; 'exit' ends it (Ctrl-A X kills QEMU)"
@@ -93,6 +97,8 @@ set -e
 python3 "$CLFS_TOP/scripts/ktap.py" guest --name "$name" \
 	--results "$rundir/results.log" --console "$rundir/console.log" \
 	--qemu-status "$status" ${expect:+--expect-suites "$expect"} >"$rundir/result.ktap"
+# The guest's userspace output is every console line that is not printk's.
+[ -z "$show" ] || grep -av '^\[ *[0-9]*\.[0-9]*\]' "$rundir/console.log" | tr -d '\r'
 if grep -q '^ *not ok' "$rundir/result.ktap"; then
 	log "guest $name: FAILED (see $rundir/result.ktap and console.log)"
 	grep '^ *not ok\|^ *# ' "$rundir/result.ktap" | grep -v '^ *# \(RUN\|  *OK\|Starting\|Totals\|PASSED\)' >&2 || true

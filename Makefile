@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# clfs: the Common Log File System for Linux.
+#
+# The two commands that matter (both install what they need first):
+#   make run     boot a guest, load clfs.ko, use it on a virtual disk
+#   make check   run every test; ends with 'N passed, N failed'
+# `make help` lists the rest. Kbuild itself reads ./Kbuild.
+
+KERNEL	?= stock
+SUITE	?=
+OUT	?= $(CURDIR)/out
+export CLFS_OUT := $(OUT)
+
+.PHONY: help deps kernel module userspace check run shell suite kunit utest clean
+
+help:
+	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
+
+## Targets:
+##   run        the main job: boot Debian's stock 6.1 kernel (KERNEL=debug for
+##              the debug kernel), load clfs.ko and use it on a virtual disk
+##   check      every test: host checks, module builds for all kernels, KUnit
+##              and userspace tests in guests, harness self-test
+##   suite      one KUnit suite or userspace test in the debug guest:
+##              make suite SUITE=clfs_abi   (or SUITE=abi_test)
+##   kunit      all KUnit suites in the debug guest
+##   utest      all userspace tests in a guest (KERNEL=debug|stock|lts)
+##   shell      an interactive shell in a guest with clfs.ko and two disks
+##   module     build clfs.ko for KERNEL=debug|stock|lts (W=1, no warnings)
+##   kernel     build (or reuse) the cached debug kernel
+##   userspace  build libclfs and clfsctl for this machine into out/userspace
+##   deps       install the Debian packages the project needs
+##   clean      remove out/ (the kernel cache in ~/.cache/clfs stays)
+
+deps:
+	@scripts/deps.sh
+
+kernel: deps
+	@scripts/build-kernel.sh
+
+module: deps
+	@scripts/build-module.sh $(KERNEL)
+
+userspace: deps
+	$(MAKE) -C userspace O=$(OUT)/userspace
+
+check: deps
+	@scripts/check.sh
+
+run: deps
+	@scripts/run-guest.sh --kernel $(KERNEL) --name demo --show \
+		--disk 256M demo
+
+suite: deps
+	@test -n "$(SUITE)" || { echo "usage: make suite SUITE=<kunit suite or test program>"; exit 2; }
+	@scripts/run-guest.sh --kernel debug --name suite-$(SUITE) --only $(SUITE) kunit,utest
+
+kunit: deps
+	@scripts/run-guest.sh --kernel debug --name kunit kunit
+
+utest: deps
+	@scripts/run-guest.sh --kernel $(KERNEL) --name utest-$(KERNEL) --disk 256M utest
+
+shell: deps
+	@scripts/run-guest.sh --kernel $(KERNEL) --name shell --interactive \
+		--disk 256M --disk 256M:4096 shell
+
+clean:
+	rm -rf $(OUT)
