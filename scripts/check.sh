@@ -16,6 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 
 STAGES=${STAGES:-host build debug stock lts selftest}
+cd "$CLFS_TOP"
 results=$CLFS_OUT/results
 rm -rf "$results"
 mkdir -p "$results"

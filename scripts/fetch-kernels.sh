@@ -73,5 +73,5 @@ release=$(release_of "$flavour")
 dir=$CLFS_CACHE/debian/$release
 with_lock "debian-$release" unpack "$flavour" "$release" "$dir"
 echo "$dir/root/usr/src/linux-headers-$release"
-ls "$dir"/root/boot/vmlinuz-* | head -n 1
+find "$dir/root/boot" -name "vmlinuz-*" | head -n 1
 echo "$dir/root/lib/modules/$release"

@@ -10,9 +10,9 @@ out=$(perl "$(kernel_src_dir)/scripts/kernel-doc" -v -none "${files[@]}" 2>&1 | 
 [ -z "$out" ] || { echo "$out"; exit 1; }
 bad=0
 for f in "${files[@]}"; do
-	for sym in $(sed -n 's/^EXPORT_SYMBOL_GPL(\([a-z0-9_]*\));/\1/p' "$f"); do
+	while read -r sym; do
 		grep -q "^ \* $sym() - " "$f" ||
 			{ echo "$f: exported $sym() has no kernel-doc comment"; bad=1; }
-	done
+	done < <(sed -n 's/^EXPORT_SYMBOL_GPL(\([a-z0-9_]*\));/\1/p' "$f")
 done
 exit $bad

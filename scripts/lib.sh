@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Shared settings and helpers for the clfs build and test scripts.
 # Sourced, never run: every script under scripts/ starts with

@@ -19,7 +19,7 @@
 # KVM is used only when CLFS_KVM=1 (TCG is the safe default here).
 . "$(dirname "$0")/lib.sh"
 
-flavour=debug name= timeout=600 interactive= expect= only= show= disks=()
+flavour=debug name='' timeout=600 interactive='' expect='' only='' show='' disks=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) flavour=$2; shift 2 ;;
@@ -51,6 +51,7 @@ rm -rf "$rundir"
 mkdir -p "$rundir"
 "$CLFS_TOP/scripts/make-initramfs.sh" "$flavour" "$modtree" "$rundir/initramfs.cpio.gz"
 
+# shellcheck disable=SC2054 # commas inside QEMU arguments are QEMU's
 qemu=(qemu-system-x86_64 -machine pc -smp 2 -m 2048 -nodefaults -no-reboot
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -kernel "$kernel" -initrd "$rundir/initramfs.cpio.gz")

@@ -52,4 +52,157 @@ struct clfs_version {
 /* Report the ABI version of the loaded module. Needs no privilege. */
 #define CLFS_IOC_GET_VERSION	_IOR(CLFS_IOC_MAGIC, 0x00, struct clfs_version)
 
+/* ---- LSN layout and helpers (shared by the kernel and userspace) ------- */
+#include <linux/errno.h>
+
+/*
+ * An LSN (log sequence number) is 64 bits, bit for bit the CLFS layout:
+ *
+ *   63            32 31                    9 8            0
+ *  +----------------+-----------------------+--------------+
+ *  | logical        | block offset inside   | record index |
+ *  | container id   | the container, in     | inside the   |
+ *  |                | 512-byte units        | block        |
+ *  +----------------+-----------------------+--------------+
+ *
+ * so lsn = (container << 32) | block_byte_offset | record_index, where the
+ * block byte offset is a multiple of 512 below 4 GiB and the index is at
+ * most 511. LSNs are log-wide: all streams of a multiplexed log share one
+ * LSN space, and the LSNs of one stream strictly increase. Comparing two
+ * LSNs is comparing the 64-bit numbers.
+ *
+ * CLFS_LSN_NULL never names a record. CLFS_LSN_INVALID (container
+ * 0xffffffff, offset 0, index 0) is greater than every valid LSN; no LSN in
+ * container 0xffffffff is valid, so CLFS_LSN_INVALID can end a chain or
+ * mean "none" without colliding with a record.
+ */
+#define CLFS_LSN_NULL			((__u64)0)
+#define CLFS_LSN_INVALID		((__u64)0xffffffff00000000ULL)
+
+#define CLFS_LSN_CONTAINER_SHIFT	32
+#define CLFS_LSN_OFFSET_SHIFT		9
+/* Block offsets are counted in units of this many bytes. */
+#define CLFS_LSN_OFFSET_UNIT		(1U << CLFS_LSN_OFFSET_SHIFT)
+/* Bits 31..9 seen as a byte offset: offset = lsn & CLFS_LSN_OFFSET_MASK. */
+#define CLFS_LSN_OFFSET_MASK		0xfffffe00U
+/* Largest block byte offset, (2^23 - 1) * 512. */
+#define CLFS_LSN_OFFSET_MAX		CLFS_LSN_OFFSET_MASK
+#define CLFS_LSN_INDEX_MASK		0x1ffU
+#define CLFS_LSN_INDEX_MAX		CLFS_LSN_INDEX_MASK
+/* A log I/O block holds at most this many records. */
+#define CLFS_LSN_RECORDS_PER_BLOCK	(CLFS_LSN_INDEX_MAX + 1)
+/* Largest container id a valid LSN can carry (0xffffffff is INVALID's). */
+#define CLFS_LSN_CONTAINER_MAX		0xfffffffeU
+
+/**
+ * clfs_lsn_make() - build an LSN from its three parts, without checking
+ * @container: logical container id
+ * @block_offset: byte offset of the block inside the container
+ * @index: record index inside the block
+ *
+ * Bits of @block_offset below 512 and bits of @index above 511 are dropped,
+ * so the result is always well formed but may not be what the caller
+ * meant: use clfs_lsn_make_checked() on values that were not already
+ * validated.
+ */
+static __inline__ __u64 clfs_lsn_make(__u32 container, __u32 block_offset,
+				      __u32 index)
+{
+	return ((__u64)container << CLFS_LSN_CONTAINER_SHIFT) |
+	       (block_offset & CLFS_LSN_OFFSET_MASK) |
+	       (index & CLFS_LSN_INDEX_MASK);
+}
+
+/**
+ * clfs_lsn_make_checked() - build an LSN that names a record, or refuse
+ * @container: logical container id, at most CLFS_LSN_CONTAINER_MAX
+ * @block_offset: byte offset of the block, a multiple of 512
+ * @index: record index, at most CLFS_LSN_INDEX_MAX
+ * @lsn: where the LSN is stored on success; untouched on failure
+ *
+ * Return: 0, or -EINVAL when a part is out of range or the result would
+ * be CLFS_LSN_NULL (container 0, offset 0, index 0).
+ */
+static __inline__ int clfs_lsn_make_checked(__u32 container,
+					    __u32 block_offset, __u32 index,
+					    __u64 *lsn)
+{
+	if (container > CLFS_LSN_CONTAINER_MAX ||
+	    (block_offset & ~CLFS_LSN_OFFSET_MASK) ||
+	    index > CLFS_LSN_INDEX_MAX ||
+	    (container == 0 && block_offset == 0 && index == 0))
+		return -EINVAL;
+	*lsn = clfs_lsn_make(container, block_offset, index);
+	return 0;
+}
+
+/* clfs_lsn_container() - the logical container id of @lsn. */
+static __inline__ __u32 clfs_lsn_container(__u64 lsn)
+{
+	return (__u32)(lsn >> CLFS_LSN_CONTAINER_SHIFT);
+}
+
+/* clfs_lsn_block_offset() - byte offset of @lsn's block in its container. */
+static __inline__ __u32 clfs_lsn_block_offset(__u64 lsn)
+{
+	return (__u32)lsn & CLFS_LSN_OFFSET_MASK;
+}
+
+/* clfs_lsn_record_index() - index of @lsn's record inside its block. */
+static __inline__ __u32 clfs_lsn_record_index(__u64 lsn)
+{
+	return (__u32)lsn & CLFS_LSN_INDEX_MASK;
+}
+
+/* clfs_lsn_block() - the LSN of @lsn's block: record index cleared. */
+static __inline__ __u64 clfs_lsn_block(__u64 lsn)
+{
+	return lsn & ~(__u64)CLFS_LSN_INDEX_MASK;
+}
+
+/**
+ * clfs_lsn_is_valid() - may @lsn name a record?
+ * @lsn: any value
+ *
+ * Return: 1 unless @lsn is CLFS_LSN_NULL or lies in container 0xffffffff
+ * (CLFS_LSN_INVALID and everything above it); 0 otherwise. A valid LSN may
+ * still name no record of a given log: only the log can tell.
+ */
+static __inline__ int clfs_lsn_is_valid(__u64 lsn)
+{
+	return lsn != CLFS_LSN_NULL &&
+	       clfs_lsn_container(lsn) <= CLFS_LSN_CONTAINER_MAX;
+}
+
+/**
+ * clfs_lsn_cmp() - order two LSNs of one stream (or of one log)
+ * @a: first LSN; CLFS_LSN_NULL and CLFS_LSN_INVALID are allowed
+ * @b: second LSN, likewise
+ *
+ * Return: -1 if @a is older than @b, 0 if equal, 1 if newer.
+ */
+static __inline__ int clfs_lsn_cmp(__u64 a, __u64 b)
+{
+	return a < b ? -1 : a > b;
+}
+
+/**
+ * clfs_lsn_increment() - the next record index in the same block
+ * @lsn: a valid LSN
+ *
+ * Only the record index is incremented: the record after index 511 lives
+ * in a later block whose offset depends on this block's length, which the
+ * LSN does not carry. Like CLFS's ClfsLsnIncrement, the helper then
+ * returns CLFS_LSN_INVALID instead of wrapping into the next offset, and
+ * it also returns CLFS_LSN_INVALID for an @lsn that is not valid.
+ */
+static __inline__ __u64 clfs_lsn_increment(__u64 lsn)
+{
+	if (!clfs_lsn_is_valid(lsn) ||
+	    clfs_lsn_record_index(lsn) == CLFS_LSN_INDEX_MAX)
+		return CLFS_LSN_INVALID;
+	return lsn + 1;
+}
+/* ---- end of LSN helpers ------------------------------------------------ */
+
 #endif /* _UAPI_LINUX_CLFS_H */
