@@ -63,11 +63,25 @@ struct clfs_md_geometry {
 /**
  * struct clfs_md - one decoded metadata copy (about 15 KiB: allocate it,
  * never put it on a kernel stack)
+ * @generation: metadata write counter; selects the copy it is written to
+ * @compat: compat feature bits
+ * @ro_compat: ro_compat feature bits; unknown ones make the log read-only
+ * @incompat: incompat feature bits, all known once decoded
+ * @uuid: the log's identity
+ * @geo: device geometry
+ * @log_flags: CLFS_MD_LOG_*
+ * @next_cid: logical id the next container activation takes
+ * @epoch: current writing session
+ * @epoch_start_lsn: block LSN where the current epoch begins
+ * @recovery_lsn: block LSN where recovery starts scanning
+ * @policy: management policies
+ * @streams: stream table, indexed by stream id
+ * @containers: container table, indexed by physical slot
  *
  * The fields mirror struct clfs_md_disk, without magic, crc, lengths,
- * version and reserved fields. Nothing is cached or derived, so an engine
- * may edit a copy of it and hand it to clfs_md_encode(), which checks it
- * again as a whole.
+ * version and reserved fields; the rules are documented there. Nothing is
+ * cached or derived, so an engine may edit a copy of it and hand it to
+ * clfs_md_encode(), which checks it again as a whole.
  */
 struct clfs_md {
 	u64 generation;
@@ -127,6 +141,14 @@ struct clfs_rec {
 
 /**
  * struct clfs_rec_iter - walks the records of one block, checking each
+ * @buf: the block
+ * @blk_lsn: the block's LSN; record i has LSN @blk_lsn + i
+ * @container_bytes: the log's container size, to check back-pointers
+ * @sector_bytes: the log's sector size, likewise
+ * @used_bytes: the block's used bytes: records end exactly here
+ * @offset: where the next record starts
+ * @index: index of the next record
+ * @nr_records: records the block header announced
  *
  * Set up by clfs_rec_iter_init(); the fields are private to the iterator.
  */

@@ -104,6 +104,8 @@ struct clfs_version {
  * so the result is always well formed but may not be what the caller
  * meant: use clfs_lsn_make_checked() on values that were not already
  * validated.
+ *
+ * Return: the LSN.
  */
 static __inline__ __u64 clfs_lsn_make(__u32 container, __u32 block_offset,
 				      __u32 index)
@@ -193,8 +195,10 @@ static __inline__ int clfs_lsn_cmp(__u64 a, __u64 b)
  * Only the record index is incremented: the record after index 511 lives
  * in a later block whose offset depends on this block's length, which the
  * LSN does not carry. Like CLFS's ClfsLsnIncrement, the helper then
- * returns CLFS_LSN_INVALID instead of wrapping into the next offset, and
- * it also returns CLFS_LSN_INVALID for an @lsn that is not valid.
+ * returns CLFS_LSN_INVALID instead of wrapping into the next offset.
+ *
+ * Return: @lsn + 1, or CLFS_LSN_INVALID if @lsn has record index 511 or is
+ * not valid.
  */
 static __inline__ __u64 clfs_lsn_increment(__u64 lsn)
 {
