@@ -131,7 +131,6 @@ step_selftest_kunit_fail() {
 
 step_selftest_kasan() {
 	insmod "$MODDIR/clfs_selftest_kasan.ko" && rmmod clfs_selftest_kasan
-	return 0
 }
 
 step_selftest_hang() {
