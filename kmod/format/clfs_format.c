@@ -426,16 +426,21 @@ int clfs_md_format(struct clfs_md *md, const struct clfs_md_geometry *geo,
 		   u32 nr_containers, u32 log_flags, const u8 uuid[16])
 {
 	u64 start = clfs_lsn_make(CLFS_CID_FIRST, 0, 0);
+	struct clfs_md_geometry g;
+	u8 id[16];
 	u32 i;
 
 	if (!md || !geo || !uuid)
 		return -EINVAL;
+	/* @geo and @uuid may point into @md, which is wiped first. */
+	g = *geo;
+	memcpy(id, uuid, sizeof(id));
 	memset(md, 0, sizeof(*md));
-	if (nr_containers < 1 || nr_containers > geo->nr_slots ||
+	if (nr_containers < 1 || nr_containers > g.nr_slots ||
 	    nr_containers > CLFS_MAX_CONTAINERS)
 		return -EINVAL;
-	memcpy(md->uuid, uuid, sizeof(md->uuid));
-	md->geo = *geo;
+	memcpy(md->uuid, id, sizeof(md->uuid));
+	md->geo = g;
 	md->log_flags = log_flags;
 	md->epoch = 1;
 	md->next_cid = CLFS_CID_FIRST + 1;

@@ -50,10 +50,11 @@ static inline u32 clfs_crc32c(u32 seed, const void *buf, size_t len)
 #include <linux/types.h>
 #include <isa-l/crc.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+/* As in the kernel: u64 is __u64 (unsigned long long) everywhere. */
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 
 #define cpu_to_le16(x)	((__le16)htole16(x))
 #define cpu_to_le32(x)	((__le32)htole32(x))

@@ -507,7 +507,7 @@ static void clfs_format_md_decode_rejects_corrupt_field(struct kunit *test)
 	const struct md_case *c = test->param_value;
 	struct clfs_md *md = alloc_md(test, c->mux);
 	u8 *buf = encode_md(test, md);
-	int i;
+	u32 i;
 
 	/* The unpatched fixture decodes: the failure is the patch's. */
 	KUNIT_ASSERT_EQ(test, clfs_md_decode(buf, CLFS_MD_COPY_BYTES,
@@ -641,7 +641,7 @@ static void clfs_format_select_reports_newer_format(struct kunit *test)
 {
 	struct two_copies t;
 	struct patch p = { MDOFF(version), 4, false, 2 };
-	int i;
+	u32 i;
 
 	two_copies(test, &t);
 	for (i = 0; i < CLFS_MD_COPIES; i++) {
@@ -1167,7 +1167,7 @@ static void clfs_format_block_decode_rejects_corrupt_field(struct kunit *test)
 	struct clfs_md *md = alloc_md(test, c->mux);
 	u8 *buf = alloc_blk(test, md);
 	struct clfs_blk blk;
-	int i;
+	u32 i;
 
 	KUNIT_ASSERT_EQ(test, clfs_blk_decode(md, BLK_LSN, 0, buf, SECTOR,
 					      &blk), 0);
