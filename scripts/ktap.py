@@ -78,6 +78,56 @@ def read_groups(path):
     return groups
 
 
+TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\] ')
+
+
+def split_kunit_log(text_lines):
+    """Kernel log of a KUnit module load -> [(suite, KTAP document)].
+
+    In module mode each suite prints an indented '    KTAP version 1',
+    '    # Subtest: NAME', its cases, and an unindented '(not )ok N NAME'.
+    Timestamps are stripped and unindented non-KTAP lines (other kernel
+    messages, KASAN reports: those are judged from the console) dropped;
+    each suite gets its own header and plan, as kunit_parser wants."""
+    lines = [TIMESTAMP.sub('', l) for l in text_lines]
+    suites, i = [], 0
+    while i < len(lines):
+        m = re.match(r'    # Subtest: (\S+)$', lines[i])
+        if not (m and i > 0 and lines[i - 1] == '    KTAP version 1'):
+            i += 1
+            continue
+        name, body, i = m.group(1), ['    KTAP version 1', lines[i]], i + 1
+        end = re.compile(r'(not ok|ok) \d+ ' + re.escape(name) + r'(\s|$)')
+        while i < len(lines) and not end.match(lines[i]):
+            if re.match(r'\s|# ', lines[i]):
+                body.append(lines[i])
+            i += 1
+        if i < len(lines):
+            body.append(re.sub(r'^(not ok|ok) \d+', r'\1 1', lines[i]))
+            i += 1
+        suites.append((name, ['KTAP version 1', '1..1'] + body))
+    return suites
+
+
+def expand_groups(groups, only):
+    """Replace every kunit-log group by one group per suite it ran."""
+    out = []
+    for g in groups:
+        if not g['name'].startswith('kunit-log.'):
+            out.append(g)
+            continue
+        suites = split_kunit_log(g['lines'])
+        if not suites:
+            out.append({'name': g['name'], 'rc': g['rc'],
+                        'lines': ['KTAP version 1', '1..1',
+                                  f'not ok 1 {g["name"]}_ran_no_suite']})
+        for name, doc in suites:
+            if only and only not in name:
+                continue
+            out.append({'name': f'kunit.{name}', 'lines': doc, 'rc': g['rc']})
+    return out
+
+
 def doc_ok(lines):
     """A document passes when no result line at any depth says 'not ok'
     and its top-level plan is met. The real verdict comes from
@@ -93,7 +143,8 @@ def doc_ok(lines):
 
 def cmd_guest(args):
     out, num = [], 0
-    for g in read_groups(args.results):
+    groups = expand_groups(read_groups(args.results), args.only)
+    for g in groups:
         num += 1
         diag = []
         ok = doc_ok(g['lines'])
@@ -104,8 +155,10 @@ def cmd_guest(args):
             ok = False
             diag.append(f'group {g["name"]} exited with status {g["rc"]}')
         out += subtest(g['lines'], num, g['name'], ok, diag)
-    seen = {g['name'] for g in read_groups(args.results)}
+    seen = {g['name'] for g in groups}
     for suite in filter(None, (args.expect_suites or '').split(',')):
+        if args.only and args.only not in suite:
+            continue
         if f'kunit.{suite}' not in seen:
             num += 1
             out.append(f'# KUnit suite {suite} is in tests/kunit but did not run')
@@ -178,6 +231,7 @@ def main():
     g.add_argument('--console')
     g.add_argument('--qemu-status', required=True)
     g.add_argument('--expect-suites')
+    g.add_argument('--only')
     d = sub.add_parser('doc')
     d.add_argument('name')
     d.add_argument('cases', nargs='*')

@@ -80,7 +80,7 @@ for spec in "${disks[@]}"; do
 	i=$((i + 1))
 done
 
-append="console=ttyS0 panic=-1 printk.devkmsg=on clfs.plan=$plan${only:+ clfs.only=$only}"
+append="console=ttyS0 panic=-1 printk.devkmsg=on log_buf_len=8M clfs.plan=$plan${only:+ clfs.only=$only}"
 if [ -n "$interactive" ]; then
 	qemu+=(-display none -serial mon:stdio -serial "file:$rundir/results.log")
 	log "interactive guest: the console is this terminal; 'exit' ends it (Ctrl-A X kills QEMU)"
@@ -97,7 +97,8 @@ status=$?
 set -e
 python3 "$CLFS_TOP/scripts/ktap.py" guest --name "$name" \
 	--results "$rundir/results.log" --console "$rundir/console.log" \
-	--qemu-status "$status" ${expect:+--expect-suites "$expect"} >"$rundir/result.ktap"
+	--qemu-status "$status" ${expect:+--expect-suites "$expect"} \
+	${only:+--only "$only"} >"$rundir/result.ktap"
 # The guest's userspace output is every console line that is not printk's.
 [ -z "$show" ] || grep -av '^\[ *[0-9]*\.[0-9]*\]' "$rundir/console.log" | tr -d '\r'
 if grep -q '^ *not ok' "$rundir/result.ktap"; then

@@ -5,7 +5,8 @@
 
 RESULTS=/dev/ttyS1
 MODDIR=/clfs/modules
-# clfs.only=NAME on the command line: report only groups whose name has NAME.
+# clfs.only=NAME on the command line: run only the test programs whose name
+# has NAME (the host filters KUnit suites the same way).
 ONLY=$(sed -n 's/.*clfs\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 # group NAME CMD...: run CMD, whose stdout is a KTAP document, and frame it
@@ -13,7 +14,6 @@ ONLY=$(sed -n 's/.*clfs\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 group() {
 	local name=$1 rc
 	shift
-	case $name in *"$ONLY"*) ;; *) return 0 ;; esac
 	echo "#clfs-group $name" >"$RESULTS"
 	"$@" >"$RESULTS" 2>&1
 	rc=$?
@@ -70,18 +70,17 @@ unload_clfs() {
 }
 
 # run_kunit_module FILE: load a KUnit test module (its suites run during
-# insmod), frame every suite it added as a group "kunit.SUITE", unload it.
+# insmod) and send the kernel log of that load as group "kunit-log.FILE";
+# the host splits it into one KTAP document per suite. (6.1's debugfs
+# results files lose the lines of parameterised cases, so they are not used.)
 run_kunit_module() {
-	local ko=$1 before suite
-	before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+	local ko=$1
+	dmesg -c >/dev/null
 	if ! insmod "$ko"; then
 		group "insmod.${ko##*/}" ktap_one "not ok" "insmod_${ko##*/}"
 		return 1
 	fi
-	for suite in $(ls /sys/kernel/debug/kunit); do
-		case " $(echo $before) " in *" $suite "*) continue ;; esac
-		group "kunit.$suite" cat "/sys/kernel/debug/kunit/$suite/results"
-	done
+	group "kunit-log.${ko##*/}" dmesg
 	rmmod "${ko##*/}"
 }
 
@@ -98,6 +97,7 @@ step_utest() {
 	load_clfs || return 1
 	for t in /clfs/tests/*_test; do
 		[ -x "$t" ] || continue
+		case ${t##*/} in *"$ONLY"*) ;; *) continue ;; esac
 		group "utest.${t##*/}" "$t"
 	done
 	unload_clfs
