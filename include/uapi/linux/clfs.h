@@ -147,13 +147,13 @@ static __inline__ __u32 clfs_lsn_container(__u64 lsn)
 /* clfs_lsn_block_offset() - byte offset of @lsn's block in its container. */
 static __inline__ __u32 clfs_lsn_block_offset(__u64 lsn)
 {
-	return (__u32)lsn & CLFS_LSN_OFFSET_MASK;
+	return (__u32)(lsn & CLFS_LSN_OFFSET_MASK);
 }
 
 /* clfs_lsn_record_index() - index of @lsn's record inside its block. */
 static __inline__ __u32 clfs_lsn_record_index(__u64 lsn)
 {
-	return (__u32)lsn & CLFS_LSN_INDEX_MASK;
+	return (__u32)(lsn & CLFS_LSN_INDEX_MASK);
 }
 
 /* clfs_lsn_block() - the LSN of @lsn's block: record index cleared. */
