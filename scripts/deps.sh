@@ -8,7 +8,7 @@
 PACKAGES=(
 	# module and kernel builds
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio
-	xz-utils kmod python3 linux-source-6.1
+	xz-utils kmod python3 rsync linux-source-6.1
 	# guests
 	qemu-system-x86 qemu-system-data busybox-static
 	# checkers and host-side tests
