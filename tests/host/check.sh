@@ -78,10 +78,10 @@ fuzz() {
 		-artifact_prefix="$B/$target-" "$corpus" "$B/seeds/${target#fuzz_}" \
 		>"$log" 2>&1
 	local rc=$?
-	grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' \
+	grep -aE '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' \
 		"$log" | sed 's/^/# /' >>"$body"
 	if [ $rc -ne 0 ]; then
-		grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -n 20 |
+		grep -aE 'ERROR|SUMMARY|Test unit written' "$log" | head -n 20 |
 			sed 's/^/# /' >>"$body"
 		echo "# full log: $log" >>"$body"
 		result "not ok" "${name}_${FUZZ_SECONDS}s"

@@ -413,9 +413,23 @@ static const struct md_case md_cases[] = {
 	/* policies */
 	{ "policy_unknown", 0, 0, { P(policy.installed, 4, 1U << 7) },
 	  -EUCLEAN },
-	{ "policy_param_not_installed", 0, 0,
-	  { P(policy.installed, 4, CLFS_POLICY_KNOWN & ~CLFS_POLICY_GROWTH_RATE) },
-	  -EUCLEAN },
+#define NOT_INSTALLED(bit) \
+	{ P(policy.installed, 4, CLFS_POLICY_KNOWN & ~(bit)) }
+	{ "policy_max_not_installed", 0, 0,
+	  NOT_INSTALLED(CLFS_POLICY_MAX_SIZE), -EUCLEAN },
+	{ "policy_min_not_installed", 0, 0,
+	  NOT_INSTALLED(CLFS_POLICY_MIN_SIZE), -EUCLEAN },
+	{ "policy_new_size_not_installed", 0, 0,
+	  NOT_INSTALLED(CLFS_POLICY_NEW_CONTAINER_SIZE), -EUCLEAN },
+	{ "policy_growth_not_installed", 0, 0,
+	  NOT_INSTALLED(CLFS_POLICY_GROWTH_RATE), -EUCLEAN },
+	{ "policy_tail_not_installed", 0, 0,
+	  NOT_INSTALLED(CLFS_POLICY_LOG_TAIL), -EUCLEAN },
+	{ "policy_shrink_not_installed", 0, 0,
+	  NOT_INSTALLED(CLFS_POLICY_AUTO_SHRINK), -EUCLEAN },
+	{ "policy_auto_grow_not_installed", 0, 0,
+	  NOT_INSTALLED(CLFS_POLICY_AUTO_GROW), -EUCLEAN },
+#undef NOT_INSTALLED
 	{ "policy_max_0", 0, 0, { P(policy.max_containers, 4, 0) }, -EUCLEAN },
 	{ "policy_max_1025", 0, 0, { P(policy.max_containers, 4, 1025) },
 	  -EUCLEAN },
