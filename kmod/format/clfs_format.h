@@ -51,9 +51,11 @@
  *     8704  8192   container table: CLFS_MAX_CONTAINERS x 8 bytes, indexed
  *                  by physical slot (struct clfs_md_container_disk)
  *
- * The crc32c covers the first md_bytes bytes with the crc field read as
- * zero, seeded with ~0 and stored inverted (the standard CRC-32C). Each
- * copy is self-contained and fully validated whenever it is used.
+ * A copy is written as whole sectors: 16896 bytes (33 sectors) with
+ * 512-byte sectors, 20480 with 4 KiB sectors, the tail zero. The crc32c
+ * covers the first md_bytes bytes with the crc field read as zero, seeded
+ * with ~0 and stored inverted (the standard CRC-32C). Each copy is
+ * self-contained and fully validated whenever it is used.
  *
  * Updates: generation g is written to copy g % CLFS_MD_COPIES, one copy at
  * a time, the next generation only after the previous write completed. So
@@ -142,10 +144,24 @@
  * session that truncates the log (set end of log) uses the same mechanism:
  * a new epoch starting at the truncation point.
  *
- * Writers must never write the same (LSN, epoch) twice: rewriting an
- * acknowledged block in place could tear it and lose its records.
+ * 6. Rules for writers (the engine keeps them; readers rely on them)
+ * -----------------------------------------------------------------
  *
- * 6. Errors
+ *  - Metadata: one copy at a time, generation g to copy g % 2 (section 2).
+ *  - A container is activated (ACTIVE with a fresh logical id, next_cid
+ *    past it) by a durable metadata write before any block goes into it.
+ *    next_cid only grows, so a logical id is never reused.
+ *  - A physical container is freed only by a metadata write that comes
+ *    after the metadata moving every stream's base and archive tail (and
+ *    recovery_lsn) past it is durable.
+ *  - A session starts a new epoch before its first block (section 5), and
+ *    never writes the same (LSN, epoch) twice: rewriting an acknowledged
+ *    block in place could tear it and lose its records.
+ *  - Blocks are built with clfs_rec_encode() and clfs_blk_seal(), which
+ *    check what a reader will check (back-pointers point backwards,
+ *    records fill the used bytes) and zero the sector tail.
+ *
+ * 7. Errors
  * ---------
  *
  * The format code returns 0 or a negative errno:
