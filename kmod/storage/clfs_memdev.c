@@ -52,8 +52,11 @@
 #include <kunit/visibility.h>
 #include "clfs_storage.h"
 
-/* Two copies of the device live in vmalloc memory. */
-#define CLFS_MEMDEV_MAX_CAPACITY	SZ_256M
+/*
+ * Two copies of the device live in vmalloc memory, and a power cycle
+ * copies one onto the other with interrupts off: keep that short.
+ */
+#define CLFS_MEMDEV_MAX_CAPACITY	SZ_64M
 
 /* An unflushed write: its data, waiting in the cache for durability. */
 struct memdev_wr {
@@ -875,7 +878,7 @@ static const struct clfs_storage_ops memdev_ops = {
 /**
  * clfs_memdev_create() - create an in-memory device, all zeroes
  * @sector_size: a power of two from 512 to PAGE_SIZE
- * @capacity: bytes, a non-zero multiple of @sector_size, at most 256 MiB
+ * @capacity: bytes, a non-zero multiple of @sector_size, at most 64 MiB
  *
  * The device has a volatile write cache, completes I/O inline
  * (CLFS_MEMDEV_INLINE) and has no fault armed. Release it with

@@ -34,9 +34,10 @@
  *   at that moment is not covered. So a flush waits for the writes it must
  *   cover before it is submitted.
  *
- * - Submission may sleep (it allocates bios with GFP_NOIO, never failing):
- *   call it from process context with interrupts enabled. It does not
- *   allocate otherwise: a log must make progress under memory pressure.
+ * - Submission may sleep: call it from process context with interrupts
+ *   enabled. The block driver allocates nothing there but bios, from a
+ *   mempool with GFP_NOIO, which waits rather than fails: a log must make
+ *   progress under memory pressure.
  *
  * - The buffer of a read or write is a kernel virtual address aligned to
  *   the sector size, from kmalloc, the page allocator (page_address) or
