@@ -46,6 +46,105 @@ struct clfs_version {
 	__u64 reserved[3];
 };
 
+/* ---- logs and containers ---------------------------------------------- */
+
+/* Log flags: chosen at creation (the first two), reported by queries. */
+#define CLFS_LOG_MULTIPLEXED	(1U << 0) /* several streams; else one (dedicated) */
+#define CLFS_LOG_ARCHIVED	(1U << 1) /* has an archive tail; else ephemeral */
+#define CLFS_LOG_CREATE_FLAGS	(CLFS_LOG_MULTIPLEXED | CLFS_LOG_ARCHIVED)
+#define CLFS_LOG_READ_ONLY	(1U << 8) /* query only: opened read-only */
+#define CLFS_LOG_SHUT_DOWN	(1U << 9) /* query only: an I/O error stopped writes */
+
+/* Smallest number of containers a log is created with. */
+#define CLFS_LOG_MIN_CONTAINERS	2
+
+/**
+ * struct clfs_log_params - how to format a device as a log
+ * @container_bytes: size of every container: a multiple of the device's
+ *	sector size, from 64 KiB to 4 GiB
+ * @nr_containers: containers to start with, at least CLFS_LOG_MIN_CONTAINERS
+ *	and no more than fit on the device after the metadata area
+ * @flags: CLFS_LOG_MULTIPLEXED and/or CLFS_LOG_ARCHIVED
+ * @reserved: zero
+ *
+ * The sector size is the device's logical block size (512 or 4096).
+ */
+struct clfs_log_params {
+	__u64 container_bytes;
+	__u32 nr_containers;
+	__u32 flags;
+	__u64 reserved[6];
+};
+
+/**
+ * struct clfs_log_info - what a query reports about an open log
+ * @uuid: the log's identity, set when it was formatted
+ * @flags: CLFS_LOG_* flags
+ * @sector_bytes: the device's sector size; all I/O is aligned to it
+ * @container_bytes: size of every container
+ * @device_bytes: size of the device the log was laid out for
+ * @nr_slots: container slots the device has room for
+ * @nr_containers: slots that belong to the log (free and active)
+ * @nr_active: containers holding records the log still needs
+ * @nr_free: containers ready for reuse
+ * @epoch: current writing session (grows by one at every writable open)
+ * @reserved0: zero
+ * @generation: metadata write counter
+ * @recovery_lsn: where recovery would start scanning after a crash now
+ * @head_lsn: where the next log I/O block will be written
+ * @flushed_lsn: every block before this position is durable
+ * @blocks_written: log I/O blocks written since open
+ * @bytes_written: bytes of those blocks, as written to the device
+ * @flushes: device cache flushes issued by log flushes since open
+ * @md_writes: metadata copies written since open
+ * @recovered_blocks: valid blocks recovery found when the log was opened
+ * @reserved: zero
+ */
+struct clfs_log_info {
+	__u8 uuid[16];
+	__u32 flags;
+	__u32 sector_bytes;
+	__u64 container_bytes;
+	__u64 device_bytes;
+	__u32 nr_slots;
+	__u32 nr_containers;
+	__u32 nr_active;
+	__u32 nr_free;
+	__u32 epoch;
+	__u32 reserved0;
+	__u64 generation;
+	__u64 recovery_lsn;
+	__u64 head_lsn;
+	__u64 flushed_lsn;
+	__u64 blocks_written;
+	__u64 bytes_written;
+	__u64 flushes;
+	__u64 md_writes;
+	__u64 recovered_blocks;
+	__u64 reserved[8];
+};
+
+/* Container states reported by a scan. */
+#define CLFS_CONTAINER_FREE	1 /* in the log, holds nothing needed */
+#define CLFS_CONTAINER_ACTIVE	2 /* holds records, under logical_id */
+
+/**
+ * struct clfs_container_info - one container, as a scan reports it
+ * @physical_id: the slot on the device (fixed)
+ * @logical_id: the logical container id while active (the top 32 bits of
+ *	the LSNs of its records), else 0
+ * @state: CLFS_CONTAINER_FREE or CLFS_CONTAINER_ACTIVE
+ * @reserved0: zero
+ * @device_offset: byte offset of the container on the device
+ */
+struct clfs_container_info {
+	__u32 physical_id;
+	__u32 logical_id;
+	__u32 state;
+	__u32 reserved0;
+	__u64 device_offset;
+};
+
 /* ioctl type byte 0xCF; numbers 0x00-0x0f are control-device ioctls. */
 #define CLFS_IOC_MAGIC		0xCF
 

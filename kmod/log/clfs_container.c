@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs containers: the mapping from ever-growing logical container ids to
+ * the physical slots of the device, and the container set of the log.
+ *
+ * A slot is NONE (not part of the log), FREE (part of the log, holding
+ * nothing needed) or ACTIVE (holding records under a logical id). The
+ * active ids are contiguous: the writer activates next_cid at the head and
+ * recycling frees the lowest ones at the tail. Both are metadata commits,
+ * made under md_lock, and follow the format's writer rules:
+ *  - a container receives blocks only after its activation is durable;
+ *  - a container is freed only by a commit that comes after the commit
+ *    moving the recovery start (and, with streams, every base and archive
+ *    tail) past it. If the newest copy is later lost, the older one already
+ *    starts recovery beyond the container, so blocks of its next life are
+ *    never scanned as if they were its old ones.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+#include "clfs_log.h"
+
+/* The free slot to activate next: the lowest, so the layout stays simple. */
+static int clfs_container_pick_free(const struct clfs_md *md)
+{
+	u32 i;
+
+	for (i = 0; i < md->geo.nr_slots; i++)
+		if (md->containers[i].state == CLFS_CONT_FREE)
+			return i;
+	return -ENOSPC;
+}
+
+/**
+ * clfs_container_activate_next() - give the next logical id a container
+ * @log: the log, md_lock held
+ * @cid: the logical id the head has reached; must be md->next_cid
+ *
+ * Return: 0 once the activation is durable; -ENOSPC if no container is
+ * free (the log is full); -EIO or -EROFS from the commit.
+ */
+int clfs_container_activate_next(struct clfs_log *log, u32 cid)
+{
+	struct clfs_md *next = log->md_next;
+	int slot;
+
+	lockdep_assert_held(&log->md_lock);
+	if (WARN_ON_ONCE(cid != log->md->next_cid))
+		return -EINVAL;
+	slot = clfs_container_pick_free(log->md);
+	if (slot < 0)
+		return slot;
+	memcpy(next, log->md, sizeof(*next));
+	next->containers[slot].state = CLFS_CONT_ACTIVE;
+	next->containers[slot].logical_id = cid;
+	next->next_cid = cid + 1;
+	return clfs_md_commit(log);
+}
+
+/**
+ * clfs_log_advance_recovery() - recycle the containers before an LSN
+ * @log: the log
+ * @lsn: a record LSN; nothing before its block is needed any more
+ *
+ * Two commits: the first moves the recovery start to @lsn's block, the
+ * second frees every container wholly before it (see the top of the file).
+ * Streams will call this once every base and archive tail has moved.
+ *
+ * Return: 0; -EINVAL if @lsn is behind the recovery start or beyond the
+ * head; -EIO or -EROFS from the commits.
+ */
+int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn)
+{
+	struct clfs_md *next = log->md_next;
+	u64 blk = clfs_lsn_block(lsn);
+	bool freed = false;
+	u64 head;
+	u32 i;
+	int ret;
+
+	spin_lock_irq(&log->lock);
+	head = log->head_lsn;
+	spin_unlock_irq(&log->lock);
+
+	mutex_lock(&log->md_lock);
+	ret = -EINVAL;
+	if (!clfs_lsn_is_valid(lsn) || blk < log->md->recovery_lsn || blk > head ||
+	    clfs_lsn_container(blk) >= log->md->next_cid)
+		goto out;
+	memcpy(next, log->md, sizeof(*next));
+	next->recovery_lsn = blk;
+	ret = clfs_md_commit(log);
+	if (ret)
+		goto out;
+
+	memcpy(next, log->md, sizeof(*next));
+	for (i = 0; i < next->geo.nr_slots; i++) {
+		struct clfs_md_container *c = &next->containers[i];
+
+		if (c->state == CLFS_CONT_ACTIVE &&
+		    c->logical_id < clfs_lsn_container(blk)) {
+			c->state = CLFS_CONT_FREE;
+			c->logical_id = 0;
+			freed = true;
+		}
+	}
+	if (freed)
+		ret = clfs_md_commit(log);
+out:
+	mutex_unlock(&log->md_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_log_advance_recovery);
+
+/**
+ * clfs_container_add() - add containers to a log
+ * @log: an open, writable log
+ * @count: how many; they take the lowest slots of the device that are not
+ *	part of the log yet
+ *
+ * All or nothing: either @count containers are added, durably, or none.
+ *
+ * Return: 0; -EINVAL for a zero @count; -ENOSPC if the device has fewer
+ * than @count unused slots; -EROFS or -EIO.
+ */
+int clfs_container_add(struct clfs_log *log, u32 count)
+{
+	struct clfs_md *next = log->md_next;
+	u32 i, added = 0;
+	int ret;
+
+	if (!count)
+		return -EINVAL;
+	mutex_lock(&log->md_lock);
+	memcpy(next, log->md, sizeof(*next));
+	for (i = 0; i < next->geo.nr_slots && added < count; i++) {
+		if (next->containers[i].state == CLFS_CONT_NONE) {
+			next->containers[i].state = CLFS_CONT_FREE;
+			added++;
+		}
+	}
+	ret = added < count ? -ENOSPC : clfs_md_commit(log);
+	mutex_unlock(&log->md_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_container_add);
+
+/**
+ * clfs_container_remove() - take containers out of a log
+ * @log: an open, writable log
+ * @physical_ids: the slots to remove
+ * @count: how many, at least one
+ *
+ * Only free containers can be removed: an active one holds records that
+ * are still needed. All or nothing, and durable on return.
+ *
+ * Return: 0; -EINVAL for a zero @count, an id beyond the device's slots or
+ * an id given twice; -ENOENT for a slot that is not part of the log;
+ * -EBUSY for an active container; -EROFS or -EIO.
+ */
+int clfs_container_remove(struct clfs_log *log, const u32 *physical_ids,
+			  u32 count)
+{
+	struct clfs_md *next = log->md_next;
+	u32 i;
+	int ret = 0;
+
+	if (!count || !physical_ids)
+		return -EINVAL;
+	mutex_lock(&log->md_lock);
+	memcpy(next, log->md, sizeof(*next));
+	for (i = 0; i < count && !ret; i++) {
+		u32 id = physical_ids[i];
+		struct clfs_md_container *c;
+
+		if (id >= next->geo.nr_slots) {
+			ret = -EINVAL;
+			break;
+		}
+		c = &next->containers[id];
+		if (c->state == CLFS_CONT_ACTIVE)
+			ret = -EBUSY;
+		else if (c->state != CLFS_CONT_FREE)
+			/* not in the log, or listed twice */
+			ret = log->md->containers[id].state == CLFS_CONT_FREE ?
+			      -EINVAL : -ENOENT;
+		else
+			c->state = CLFS_CONT_NONE;
+	}
+	if (!ret)
+		ret = clfs_md_commit(log);
+	mutex_unlock(&log->md_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_container_remove);
+
+/**
+ * clfs_container_scan() - list the containers of a log
+ * @log: an open log
+ * @first_physical_id: start the listing at this slot
+ * @info: filled with up to @max entries, in slot order
+ * @max: room in @info
+ *
+ * Slots that are not part of the log are skipped. To list everything,
+ * call again from the last returned physical_id + 1 until 0 comes back.
+ *
+ * Return: the number of entries filled in, or -EINVAL.
+ */
+int clfs_container_scan(struct clfs_log *log, u32 first_physical_id,
+			struct clfs_container_info *info, u32 max)
+{
+	const struct clfs_md *md = log->md;
+	u32 i, n = 0;
+
+	if (!info && max)
+		return -EINVAL;
+	mutex_lock(&log->md_lock);
+	for (i = first_physical_id; i < md->geo.nr_slots && n < max; i++) {
+		const struct clfs_md_container *c = &md->containers[i];
+
+		if (c->state == CLFS_CONT_NONE)
+			continue;
+		memset(&info[n], 0, sizeof(info[n]));
+		info[n].physical_id = i;
+		info[n].logical_id = c->logical_id;
+		info[n].state = c->state == CLFS_CONT_ACTIVE ?
+				CLFS_CONTAINER_ACTIVE : CLFS_CONTAINER_FREE;
+		info[n].device_offset = md->geo.data_start_bytes +
+					(u64)i * md->geo.container_bytes;
+		n++;
+	}
+	mutex_unlock(&log->md_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(clfs_container_scan);

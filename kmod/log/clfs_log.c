@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs logs: create (format) a device, open it (recovering its end), close
+ * it, and report on it.
+ *
+ * Opening a writable log ends with a metadata commit that starts a new
+ * epoch at the recovered end, before any block can be written: that is
+ * what keeps blocks beyond the end from ever coming back (clfs_recover.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+#include "clfs_log.h"
+
+static int clfs_params_check(const struct clfs_storage *s,
+			     const struct clfs_log_params *p)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
+		if (p->reserved[i])
+			return -EINVAL;
+	if (p->flags & ~CLFS_LOG_CREATE_FLAGS)
+		return -EINVAL;
+	if (s->sector_size != CLFS_SECTOR_512 && s->sector_size != CLFS_SECTOR_4K)
+		return -EOPNOTSUPP;
+	if (p->container_bytes < CLFS_CONTAINER_MIN_BYTES ||
+	    p->container_bytes > CLFS_CONTAINER_MAX_BYTES ||
+	    p->container_bytes % s->sector_size)
+		return -EINVAL;
+	if (p->nr_containers < CLFS_LOG_MIN_CONTAINERS ||
+	    p->nr_containers > CLFS_MAX_CONTAINERS)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * clfs_log_create_on() - format a device as an empty log
+ * @s: the device
+ * @params: the layout; checked
+ *
+ * Both metadata copies are first wiped, then written (generation 0 and 1),
+ * so a device that held another log cannot end up with one copy of each.
+ * Blocks an earlier log left behind fail the new log's crc, which is
+ * seeded with the new uuid.
+ *
+ * Return: 0; -EINVAL for bad parameters; -EOPNOTSUPP for a sector size
+ * other than 512 or 4096; -ENOSPC if the containers do not fit; -EIO.
+ */
+int clfs_log_create_on(struct clfs_storage *s,
+		       const struct clfs_log_params *params)
+{
+	struct clfs_md_geometry geo = { 0 };
+	struct clfs_md *md;
+	u32 log_flags = 0;
+	u8 uuid[16];
+	void *buf;
+	u64 room;
+	int ret;
+	u32 i;
+
+	ret = clfs_params_check(s, params);
+	if (ret)
+		return ret;
+	if (s->capacity <= CLFS_MD_AREA_BYTES)
+		return -ENOSPC;
+	geo.sector_bytes = s->sector_size;
+	geo.container_bytes = params->container_bytes;
+	geo.data_start_bytes = CLFS_MD_AREA_BYTES;
+	geo.device_bytes = s->capacity;
+	room = div64_u64(s->capacity - geo.data_start_bytes, geo.container_bytes);
+	geo.nr_slots = (u32)min_t(u64, room, CLFS_MAX_CONTAINERS);
+	if (geo.nr_slots < params->nr_containers)
+		return -ENOSPC;
+	if (params->flags & CLFS_LOG_MULTIPLEXED)
+		log_flags |= CLFS_MD_LOG_MULTIPLEXED;
+	if (params->flags & CLFS_LOG_ARCHIVED)
+		log_flags |= CLFS_MD_LOG_ARCHIVED;
+	do {
+		get_random_bytes(uuid, sizeof(uuid));
+	} while (!memchr_inv(uuid, 0, sizeof(uuid)));
+
+	md = kvzalloc(sizeof(*md), GFP_KERNEL);
+	buf = kvzalloc(CLFS_MD_COPY_BYTES, GFP_KERNEL);
+	if (!md || !buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = clfs_md_format(md, &geo, params->nr_containers, log_flags, uuid);
+	if (ret)
+		goto out;
+	for (i = 0; i < CLFS_MD_COPIES && !ret; i++)
+		ret = clfs_storage_write_sync(s, clfs_md_copy_offset(i), buf,
+					      CLFS_MD_COPY_BYTES, CLFS_IO_FUA);
+	for (i = 0; i < CLFS_MD_COPIES && !ret; i++) {
+		md->generation = i;
+		ret = clfs_md_write_copy(s, md, buf);
+	}
+out:
+	kvfree(buf);
+	kvfree(md);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_log_create_on);
+
+static void clfs_log_free(struct clfs_log *log)
+{
+	clfs_log_stop_writer(log);
+	if (log->owns_storage)
+		clfs_storage_release(log->storage);
+	kvfree(log->md_buf);
+	kvfree(log->md_next);
+	kvfree(log->md);
+	kfree(log);
+}
+
+/**
+ * clfs_log_open_on() - open the log on a device
+ * @s: the device; released by clfs_log_close() only if the caller sets
+ *	owns_storage afterwards
+ * @flags: CLFS_OPEN_READ_ONLY
+ *
+ * Reads the metadata (falling back to the other copy if one is invalid),
+ * finds the end of the log and, unless read-only, starts a new epoch there.
+ * A log whose metadata has unknown read-only-compatible features, or on
+ * read-only storage, opens read-only.
+ *
+ * Return: the log, or an ERR_PTR (see <linux/clfs.h> for the errors).
+ */
+struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
+{
+	struct clfs_log *log;
+	u32 max_epoch;
+	u64 end;
+	int ret;
+
+	if (flags & ~CLFS_OPEN_READ_ONLY)
+		return ERR_PTR(-EINVAL);
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log)
+		return ERR_PTR(-ENOMEM);
+	log->storage = s;
+	strscpy(log->name, s->name, sizeof(log->name));
+	mutex_init(&log->md_lock);
+	log->md = kvzalloc(sizeof(*log->md), GFP_KERNEL);
+	log->md_next = kvzalloc(sizeof(*log->md_next), GFP_KERNEL);
+	log->md_buf = kvzalloc(CLFS_MD_COPY_BYTES, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!log->md || !log->md_next || !log->md_buf)
+		goto fail;
+
+	ret = clfs_md_read(s, log->md, log->name);
+	if (ret)
+		goto fail;
+	log->crc_seed = clfs_log_crc_seed(log->md->uuid);
+	log->read_only = (flags & CLFS_OPEN_READ_ONLY) || s->read_only ||
+			 !clfs_md_writable(log->md);
+	ret = clfs_recover(log, &end, &max_epoch);
+	if (ret)
+		goto fail;
+	ret = clfs_log_init_writer(log, end);
+	if (ret)
+		goto fail;
+
+	if (!log->read_only) {
+		mutex_lock(&log->md_lock);
+		memcpy(log->md_next, log->md, sizeof(*log->md_next));
+		log->md_next->epoch = max_epoch + 1;
+		log->md_next->epoch_start_lsn = end;
+		ret = clfs_md_commit(log);
+		mutex_unlock(&log->md_lock);
+		if (ret)
+			goto fail;
+	}
+	pr_info("%s: log opened%s: %llu blocks recovered, end %#llx, epoch %u\n",
+		log->name, log->read_only ? " read-only" : "",
+		log->recovered_blocks, end, log->md->epoch);
+	return log;
+fail:
+	log->owns_storage = false;
+	clfs_log_free(log);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_log_open_on);
+
+/**
+ * clfs_log_create() - format a block device as an empty clfs log
+ * @path: the block device, e.g. "/dev/vdb"; opened exclusively while
+ *	formatting
+ * @params: container size, number of containers, dedicated or
+ *	multiplexed, ephemeral or archived
+ *
+ * Whatever the device held is lost. The sector size is the device's
+ * logical block size.
+ *
+ * Return: 0, or a negative errno (see <linux/clfs.h>).
+ */
+int clfs_log_create(const char *path, const struct clfs_log_params *params)
+{
+	struct clfs_storage *s;
+	int ret;
+
+	if (!path || !params)
+		return -EINVAL;
+	s = clfs_bdev_open(path, 0);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	ret = clfs_log_create_on(s, params);
+	clfs_storage_release(s);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_log_create);
+
+/**
+ * clfs_log_open() - open the clfs log on a block device
+ * @path: the block device; held exclusively until clfs_log_close()
+ * @flags: CLFS_OPEN_READ_ONLY to open without writing anything
+ *
+ * Recovers the log: finds its end after a crash, rejecting torn, corrupt
+ * and stale blocks, and makes sure nothing beyond that end can come back.
+ *
+ * Return: the log, or an ERR_PTR: -ENODATA (no log on the device),
+ * -EUCLEAN (both metadata copies corrupt), -EOPNOTSUPP (newer format),
+ * -EBUSY (device in use), -EIO, -ENOMEM.
+ */
+struct clfs_log *clfs_log_open(const char *path, unsigned int flags)
+{
+	struct clfs_storage *s;
+	struct clfs_log *log;
+
+	if (!path)
+		return ERR_PTR(-EINVAL);
+	s = clfs_bdev_open(path, flags & CLFS_OPEN_READ_ONLY ?
+			   CLFS_BDEV_READ_ONLY : 0);
+	if (IS_ERR(s))
+		return ERR_CAST(s);
+	log = clfs_log_open_on(s, flags);
+	if (IS_ERR(log)) {
+		clfs_storage_release(s);
+		return log;
+	}
+	log->owns_storage = true;
+	return log;
+}
+EXPORT_SYMBOL_GPL(clfs_log_open);
+
+/**
+ * clfs_log_close() - close a log
+ * @log: the log; freed on return
+ *
+ * Waits for every block in flight and makes them durable (unless the log
+ * was shut down or is read-only), then releases the device.
+ */
+void clfs_log_close(struct clfs_log *log)
+{
+	int ret;
+
+	if (!log)
+		return;
+	if (!log->read_only) {
+		ret = clfs_log_flush(log, CLFS_LSN_INVALID);
+		if (ret && ret != -EIO)
+			pr_warn("%s: final flush failed: %d\n", log->name, ret);
+	}
+	clfs_log_free(log);
+}
+EXPORT_SYMBOL_GPL(clfs_log_close);
+
+/**
+ * clfs_log_query() - describe an open log
+ * @log: the log
+ * @info: filled in; reserved fields zeroed
+ *
+ * Return: 0.
+ */
+int clfs_log_query(struct clfs_log *log, struct clfs_log_info *info)
+{
+	const struct clfs_md *md = log->md;
+	u32 i;
+
+	memset(info, 0, sizeof(*info));
+	mutex_lock(&log->md_lock);
+	memcpy(info->uuid, md->uuid, sizeof(info->uuid));
+	if (md->log_flags & CLFS_MD_LOG_MULTIPLEXED)
+		info->flags |= CLFS_LOG_MULTIPLEXED;
+	if (md->log_flags & CLFS_MD_LOG_ARCHIVED)
+		info->flags |= CLFS_LOG_ARCHIVED;
+	if (log->read_only)
+		info->flags |= CLFS_LOG_READ_ONLY;
+	info->sector_bytes = md->geo.sector_bytes;
+	info->container_bytes = md->geo.container_bytes;
+	info->device_bytes = md->geo.device_bytes;
+	info->nr_slots = md->geo.nr_slots;
+	for (i = 0; i < md->geo.nr_slots; i++) {
+		if (md->containers[i].state == CLFS_CONT_ACTIVE)
+			info->nr_active++;
+		else if (md->containers[i].state == CLFS_CONT_FREE)
+			info->nr_free++;
+	}
+	info->nr_containers = info->nr_active + info->nr_free;
+	info->epoch = md->epoch;
+	info->generation = md->generation;
+	info->recovery_lsn = md->recovery_lsn;
+	info->recovered_blocks = log->recovered_blocks;
+	mutex_unlock(&log->md_lock);
+
+	spin_lock_irq(&log->lock);
+	if (log->shutdown)
+		info->flags |= CLFS_LOG_SHUT_DOWN;
+	info->head_lsn = log->head_lsn;
+	info->flushed_lsn = log->durable_lsn;
+	info->blocks_written = log->stats.blocks_written;
+	info->bytes_written = log->stats.bytes_written;
+	info->flushes = log->stats.flushes;
+	info->md_writes = log->stats.md_writes;
+	spin_unlock_irq(&log->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(clfs_log_query);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * clfs log engine: the physical log on one device.
+ *
+ * A struct clfs_log owns a storage device (kmod/storage) laid out as the
+ * on-disk format describes (kmod/format/clfs_format.h): two metadata copies
+ * and equal-size containers holding log I/O blocks. The engine's stages
+ * live in separate files, in the order of the data's life:
+ *
+ *   clfs_md_io.c     reading, choosing and committing metadata copies
+ *   clfs_log.c       create (format), open, close, query
+ *   clfs_recover.c   finding the end of the log when it is opened
+ *   clfs_container.c activating, freeing, adding, removing, scanning
+ *   clfs_write.c     building blocks, writing them, flushing, shutdown
+ *
+ * Locking, outermost first:
+ *   md_lock    (mutex) the metadata: every change goes through
+ *              clfs_md_commit() with it held; the container table changes
+ *              only here.
+ *   flush_lock (mutex) one device cache flush at a time (group commit).
+ *   lock       (spinlock, irq-safe: taken from I/O completion) the write
+ *              position, the in-flight list and the flush state.
+ */
+#ifndef _CLFS_LOG_H
+#define _CLFS_LOG_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/clfs.h>
+#include "../format/clfs_format_mem.h"
+#include "../storage/clfs_storage.h"
+
+struct clfs_wblk;
+
+/**
+ * struct clfs_log - an open log
+ * @storage: the device
+ * @owns_storage: release @storage on close (opened by path)
+ * @name: for messages
+ * @md_lock: serialises metadata changes
+ * @md: the metadata as last made durable; changed only under @md_lock, by
+ *	clfs_md_commit(); fields fixed at open (geometry, uuid, epoch) may be
+ *	read without the lock
+ * @md_next: scratch for the next metadata generation, under @md_lock
+ * @md_buf: CLFS_MD_COPY_BYTES for encoding a copy, under @md_lock
+ * @crc_seed: block crc seed derived from the uuid
+ * @read_only: no block or metadata is ever written
+ * @recovered_blocks: valid blocks the open-time scan found
+ * @lock: protects the fields below
+ * @open_blk: the block being filled, at most one (see clfs_write.c)
+ * @head_lsn: where the next block starts (after @open_blk, if any)
+ * @inflight: submitted blocks not yet completed, in LSN order
+ * @completed_lsn: every block before this position has completed
+ * @durable_lsn: every block before this position is durable
+ * @shutdown: 0, or the error that shut the log down
+ * @stats: counters for queries
+ * @wait: woken when @open_blk, @completed_lsn, @durable_lsn or @shutdown
+ *	change
+ * @flush_lock: one cache flush at a time
+ * @wq: runs @complete_work; WQ_MEM_RECLAIM, as log I/O must progress
+ *	under memory pressure
+ * @complete_work: retires completed blocks in LSN order
+ */
+struct clfs_log {
+	struct clfs_storage *storage;
+	bool owns_storage;
+	char name[32];
+
+	struct mutex md_lock;
+	struct clfs_md *md;
+	struct clfs_md *md_next;
+	void *md_buf;
+	u32 crc_seed;
+	bool read_only;
+	u64 recovered_blocks;
+
+	spinlock_t lock;
+	struct clfs_wblk *open_blk;
+	u64 head_lsn;
+	struct list_head inflight;
+	u64 completed_lsn;
+	u64 durable_lsn;
+	int shutdown;
+	struct {
+		u64 blocks_written;
+		u64 bytes_written;
+		u64 flushes;
+		u64 md_writes;
+	} stats;
+	wait_queue_head_t wait;
+
+	struct mutex flush_lock;
+	struct workqueue_struct *wq;
+	struct work_struct complete_work;
+};
+
+/* clfs_md_io.c */
+int clfs_md_read(struct clfs_storage *s, struct clfs_md *md, const char *name);
+int clfs_md_commit(struct clfs_log *log);
+int clfs_md_write_copy(struct clfs_storage *s, const struct clfs_md *md,
+		       void *buf);
+
+/* clfs_log.c: the engine's own entry points, on any storage. */
+int clfs_log_create_on(struct clfs_storage *s,
+		       const struct clfs_log_params *params);
+struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags);
+int clfs_log_check_writable(struct clfs_log *log);
+
+/* clfs_recover.c */
+int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch);
+int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
+			struct clfs_blk *blk);
+
+/* clfs_container.c */
+int clfs_container_activate_next(struct clfs_log *log, u32 cid);
+int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn);
+
+/* clfs_write.c */
+struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
+				 u32 max_bytes);
+int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
+		  u64 undo_next_lsn, const void *data, u32 data_bytes,
+		  u64 *lsn);
+u64 clfs_wblk_lsn(const struct clfs_wblk *b);
+int clfs_wblk_submit(struct clfs_wblk *b);
+void clfs_wblk_abort(struct clfs_wblk *b);
+int clfs_log_flush(struct clfs_log *log, u64 lsn);
+void clfs_log_shutdown(struct clfs_log *log, int err);
+int clfs_log_init_writer(struct clfs_log *log, u64 end_lsn);
+void clfs_log_stop_writer(struct clfs_log *log);
+
+#endif /* _CLFS_LOG_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs recovery: finding the end of the log when it is opened.
+ *
+ * The scan starts at the metadata's recovery_lsn - which moves forward as
+ * clients advance their bases - and follows the chain of blocks: each valid
+ * block says where the next one starts (clfs_blk_next_lsn()). The first
+ * place that does not hold a valid block of this log, in this place, in an
+ * allowed epoch, is the end. That covers every way a crash leaves the tail:
+ *   - a block never written, or a container never used: no block (-ENODATA)
+ *     or a block of an earlier life of the container (-ESTALE: its LSN
+ *     names another place);
+ *   - a torn or partly written block: its crc fails (-EUCLEAN);
+ *   - a block written after a block that was lost (writes complete out of
+ *     order): the scan stops at the hole, and the orphan beyond it belongs
+ *     to an older epoch than the next session, which writes its metadata
+ *     with a new epoch starting at this end before its first block, so the
+ *     orphan is rejected (-ESTALE) by every later scan, after any number of
+ *     further crashes (clfs_format.h section 5).
+ * Time is proportional to what was written since the recovery start, not
+ * to the size of the log. A read error fails the open: the end of a log
+ * must never be guessed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+#include "clfs_log.h"
+
+/*
+ * Read and validate the block at @lsn into @buf (CLFS_BLK_MAX_BYTES).
+ * Returns 0 with @blk filled, a format error (-ENODATA, -EUCLEAN, -ESTALE,
+ * -ENOENT) when no valid block is there, or an I/O error.
+ */
+static int clfs_read_block_at(struct clfs_log *log, u64 lsn, u32 min_epoch,
+			      void *buf, struct clfs_blk *blk)
+{
+	const struct clfs_md *md = log->md;
+	u32 sector = md->geo.sector_bytes;
+	u64 off;
+	int len, ret;
+
+	ret = clfs_md_lsn_to_dev(md, lsn, &off);
+	if (ret)
+		return ret;
+	ret = clfs_storage_read_sync(log->storage, off, buf, sector);
+	if (ret)
+		return ret;
+	len = clfs_blk_peek(md, lsn, buf, sector);
+	if (len < 0)
+		return len;
+	if (len > sector) {
+		ret = clfs_storage_read_sync(log->storage, off + sector,
+					     buf + sector, len - sector);
+		if (ret)
+			return ret;
+	}
+	return clfs_blk_decode(md, lsn, min_epoch, buf, len, blk);
+}
+
+static bool clfs_is_format_error(int err)
+{
+	return err == -ENODATA || err == -EUCLEAN || err == -ESTALE ||
+	       err == -ENOENT;
+}
+
+/**
+ * clfs_recover() - find the end of the log
+ * @log: the log, metadata read, not yet writable
+ * @end_lsn: receives the first position without a valid block
+ * @max_epoch: receives the highest epoch seen (metadata or blocks)
+ *
+ * Return: 0, or a negative errno for an I/O or allocation failure.
+ */
+int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
+{
+	const struct clfs_md *md = log->md;
+	u64 lsn = md->recovery_lsn;
+	u32 epoch = md->epoch, min_epoch = 0;
+	struct clfs_blk blk;
+	void *buf;
+	int ret = 0;
+
+	buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	log->recovered_blocks = 0;
+	while (lsn != CLFS_LSN_INVALID) {
+		ret = clfs_read_block_at(log, lsn, min_epoch, buf, &blk);
+		if (ret) {
+			if (clfs_is_format_error(ret)) {
+				pr_debug("%s: end of log at %#llx (%d)\n",
+					 log->name, lsn, ret);
+				ret = 0;
+			} else {
+				pr_err("%s: reading block %#llx during recovery failed: %d\n",
+				       log->name, lsn, ret);
+			}
+			break;
+		}
+		log->recovered_blocks++;
+		min_epoch = blk.epoch;
+		epoch = max(epoch, blk.epoch);
+		lsn = clfs_blk_next_lsn(md, &blk);
+		cond_resched();
+	}
+	kvfree(buf);
+	if (ret)
+		return ret;
+	*end_lsn = lsn;
+	*max_epoch = epoch;
+	return 0;
+}
+
+/**
+ * clfs_log_read_block() - read one durable block back
+ * @log: an open log
+ * @lsn: the block's LSN (record index 0)
+ * @buf: CLFS_BLK_MAX_BYTES, sector aligned
+ * @len: size of @buf
+ * @blk: receives the decoded header; records via clfs_rec_iter_init()
+ *
+ * Only blocks whose write has completed can be read (before head and
+ * completed positions); the open block and blocks in flight give -EAGAIN.
+ *
+ * Return: 0; -EINVAL for a bad @lsn or short @buf; -EAGAIN; a format error
+ * (-ENODATA, -EUCLEAN, -ESTALE, -ENOENT) if no valid block is there; -EIO.
+ */
+int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
+			struct clfs_blk *blk)
+{
+	u64 completed;
+	int ret;
+
+	if (len < CLFS_BLK_MAX_BYTES || !clfs_lsn_is_valid(lsn) ||
+	    clfs_lsn_record_index(lsn))
+		return -EINVAL;
+	spin_lock_irq(&log->lock);
+	completed = log->completed_lsn;
+	spin_unlock_irq(&log->lock);
+	if (lsn >= completed)
+		return -EAGAIN;
+	/* The container table may change under a concurrent commit. */
+	mutex_lock(&log->md_lock);
+	ret = clfs_read_block_at(log, lsn, 0, buf, blk);
+	mutex_unlock(&log->md_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_log_read_block);

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs write path: building log I/O blocks, writing them, making them
+ * durable, and shutting the log down when the device fails.
+ *
+ * A block's life: clfs_wblk_open() fixes its position (the log head) and so
+ * the LSNs of the records clfs_wblk_add() puts in it; clfs_wblk_submit()
+ * seals it (crc, epoch) and writes it; its completion retires it.
+ *
+ * Ordering rules, and where they are kept:
+ *  - One block is open per log at a time. Its position is fixed when it
+ *    opens, so a record's LSN is known when it is added; the next block's
+ *    position depends on how long this one ends up, so it cannot open
+ *    before this one is submitted. The block's capacity never exceeds what
+ *    is left of its container, so no block spans two.
+ *  - A container receives blocks only after the metadata that activates it
+ *    is durable (clfs_container_activate_next(), called by open).
+ *  - Blocks are submitted in LSN order but may complete in any order.
+ *    completed_lsn advances only over a contiguous run of completed blocks,
+ *    in LSN order (complete_work), so "completed before X" has no holes.
+ *  - A device flush (PREFLUSH) covers only writes that had completed when
+ *    it was submitted. clfs_log_flush() therefore waits until every block up
+ *    to its target has completed, then flushes; a record is durable once
+ *    its block lies below durable_lsn. Concurrent flushers share one flush:
+ *    whoever holds flush_lock flushes everything completed so far, and the
+ *    others find their target already durable (group commit).
+ *  - Any failed block write shuts the log down: the error is recorded
+ *    before completed_lsn moves past the failed block, and every flush
+ *    checks it after waiting, so a failed write is never reported durable.
+ *    After shutdown, writes and flushes fail with -EIO; reads still work.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+#include "clfs_log.h"
+
+/**
+ * struct clfs_wblk - a log I/O block being built or written
+ * @log: its log
+ * @io: the write
+ * @list: on log->inflight once submitted
+ * @hdr: header fields; @hdr.lsn fixed at open
+ * @next_lsn: where the block after this one starts, set at submit
+ * @dev_offset: device byte offset of @hdr.lsn
+ * @buf: the block buffer, @cap bytes usable, @alloc bytes allocated
+ * @cap: most bytes the block may use: its container's remaining space
+ * @alloc: allocated size of @buf (whole pages, so sector aligned)
+ * @done: the write completed (under log->lock)
+ * @err: its result
+ */
+struct clfs_wblk {
+	struct clfs_log *log;
+	struct clfs_io io;
+	struct list_head list;
+	struct clfs_blk hdr;
+	u64 next_lsn;
+	u64 dev_offset;
+	void *buf;
+	u32 cap;
+	u32 alloc;
+	bool done;
+	int err;
+};
+
+static void clfs_wblk_free(struct clfs_wblk *b)
+{
+	kvfree(b->buf);
+	kfree(b);
+}
+
+/**
+ * clfs_log_check_writable() - may the log be written now?
+ * @log: the log
+ *
+ * Return: 0, -EROFS for a read-only log, or the shutdown error (-EIO).
+ */
+int clfs_log_check_writable(struct clfs_log *log)
+{
+	int ret;
+
+	if (log->read_only)
+		return -EROFS;
+	spin_lock_irq(&log->lock);
+	ret = log->shutdown;
+	spin_unlock_irq(&log->lock);
+	return ret;
+}
+
+/**
+ * clfs_log_shutdown() - stop all writing after a device error
+ * @log: the log
+ * @err: the error; every later write and flush fails with -EIO
+ */
+void clfs_log_shutdown(struct clfs_log *log, int err)
+{
+	unsigned long flags;
+	bool first;
+
+	spin_lock_irqsave(&log->lock, flags);
+	first = !log->shutdown;
+	if (first)
+		log->shutdown = -EIO;
+	spin_unlock_irqrestore(&log->lock, flags);
+	if (first)
+		pr_err("%s: I/O error %d: log shut down, no further writes\n",
+		       log->name, err);
+	wake_up_all(&log->wait);
+}
+
+/* Retire completed blocks at the front of the in-flight list, in order. */
+static void clfs_complete_work(struct work_struct *work)
+{
+	struct clfs_log *log = container_of(work, struct clfs_log, complete_work);
+	struct clfs_wblk *b, *tmp;
+	LIST_HEAD(done);
+	u64 failed_lsn = 0;
+	int err = 0;
+
+	spin_lock_irq(&log->lock);
+	list_for_each_entry_safe(b, tmp, &log->inflight, list) {
+		if (!b->done)
+			break;
+		/* Record the failure before completed_lsn passes the block. */
+		if (b->err && !log->shutdown) {
+			log->shutdown = -EIO;
+			err = b->err;
+			failed_lsn = b->hdr.lsn;
+		}
+		log->completed_lsn = b->next_lsn;
+		list_move_tail(&b->list, &done);
+	}
+	spin_unlock_irq(&log->lock);
+
+	if (err)
+		pr_err("%s: writing block %#llx failed: %d: log shut down, no further writes\n",
+		       log->name, failed_lsn, err);
+	list_for_each_entry_safe(b, tmp, &done, list)
+		clfs_wblk_free(b);
+	wake_up_all(&log->wait);
+}
+
+/* Any context (see clfs_storage.h): note the result, defer the rest. */
+static void clfs_wblk_end_io(struct clfs_io *io, int err)
+{
+	struct clfs_wblk *b = io->private;
+	struct clfs_log *log = b->log;
+	unsigned long flags;
+
+	spin_lock_irqsave(&log->lock, flags);
+	b->err = err;
+	b->done = true;
+	spin_unlock_irqrestore(&log->lock, flags);
+	queue_work(log->wq, &log->complete_work);
+}
+
+/**
+ * clfs_wblk_open() - start the log's next block
+ * @log: the log
+ * @stream_id: the stream all its records belong to
+ * @max_bytes: the caller's block size; the block may get less (the room
+ *	left in its container), never more than CLFS_BLK_MAX_BYTES
+ *
+ * Sleeps until no other block is open, and activates the next container
+ * (a metadata commit) when the head has reached it.
+ *
+ * Return: the block, or an ERR_PTR: -EROFS, -EIO after shutdown, -ENOSPC
+ * when no free container is left, -EINVAL for a bad stream or size,
+ * -EINTR if a fatal signal interrupted the wait.
+ */
+struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
+				 u32 max_bytes)
+{
+	struct clfs_md *md = log->md;
+	u32 sector = md->geo.sector_bytes;
+	struct clfs_wblk *b;
+	u64 pos, room;
+	u32 cid;
+	int ret;
+
+	if (stream_id >= CLFS_MAX_STREAMS ||
+	    (stream_id && !(md->log_flags & CLFS_MD_LOG_MULTIPLEXED)))
+		return ERR_PTR(-EINVAL);
+	max_bytes = min(max_bytes, CLFS_BLK_MAX_BYTES);
+	if (max_bytes < sector)
+		return ERR_PTR(-EINVAL);
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	b->log = log;
+	b->alloc = round_up(max_bytes, PAGE_SIZE);
+	b->buf = kvzalloc(b->alloc, GFP_KERNEL);
+	if (!b->buf) {
+		kfree(b);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	/* Claim the single open-block slot. */
+	spin_lock_irq(&log->lock);
+	for (;;) {
+		ret = log->read_only ? -EROFS : log->shutdown;
+		if (ret || !log->open_blk)
+			break;
+		spin_unlock_irq(&log->lock);
+		ret = wait_event_killable(log->wait, !READ_ONCE(log->open_blk) ||
+					  READ_ONCE(log->shutdown));
+		spin_lock_irq(&log->lock);
+		if (ret)
+			break;
+	}
+	if (!ret)
+		log->open_blk = b;
+	pos = log->head_lsn;
+	spin_unlock_irq(&log->lock);
+	if (ret)
+		goto fail;
+
+	cid = clfs_lsn_container(pos);
+	mutex_lock(&log->md_lock);
+	if (cid >= md->next_cid)
+		ret = clfs_container_activate_next(log, cid);
+	if (!ret)
+		ret = clfs_md_lsn_to_dev(md, pos, &b->dev_offset);
+	mutex_unlock(&log->md_lock);
+	if (ret)
+		goto release;
+
+	room = md->geo.container_bytes - clfs_lsn_block_offset(pos);
+	b->cap = (u32)min_t(u64, round_down(max_bytes, sector), room);
+	b->hdr.lsn = pos;
+	b->hdr.stream_id = stream_id;
+	b->hdr.used_bytes = CLFS_BLK_HDR_BYTES;
+	return b;
+
+release:
+	spin_lock_irq(&log->lock);
+	log->open_blk = NULL;
+	spin_unlock_irq(&log->lock);
+	wake_up_all(&log->wait);
+fail:
+	clfs_wblk_free(b);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open);
+
+/**
+ * clfs_wblk_add() - append one record to an open block
+ * @b: the block
+ * @type: CLFS_REC_DATA or CLFS_REC_RESTART
+ * @prev_lsn: the client's previous LSN (CLFS_LSN_NULL, CLFS_LSN_INVALID or
+ *	an older record)
+ * @undo_next_lsn: the client's undo-next LSN, same rules
+ * @data: the client's bytes
+ * @data_bytes: how many
+ * @lsn: receives the record's LSN
+ *
+ * Return: 0; -ENOSPC when the block has no room left for this record (the
+ * caller submits it and opens another); -E2BIG when no block of this size
+ * could ever hold it; -EINVAL for a bad type or back-pointer.
+ */
+int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
+		  u64 undo_next_lsn, const void *data, u32 data_bytes, u64 *lsn)
+{
+	u32 need = clfs_rec_disk_bytes(data_bytes);
+	struct clfs_rec rec = {
+		.lsn = b->hdr.lsn + b->hdr.nr_records,
+		.prev_lsn = prev_lsn,
+		.undo_next_lsn = undo_next_lsn,
+		.data_bytes = data_bytes,
+		.type = type,
+	};
+	void *dst = b->buf + b->hdr.used_bytes;
+	int ret;
+
+	if (!need || CLFS_BLK_HDR_BYTES + need > b->cap)
+		return -E2BIG;
+	if (b->hdr.nr_records >= CLFS_LSN_RECORDS_PER_BLOCK ||
+	    b->hdr.used_bytes + need > b->cap)
+		return -ENOSPC;
+	ret = clfs_rec_encode(b->log->md, &rec, dst, b->cap - b->hdr.used_bytes);
+	if (ret < 0)
+		return ret;
+	memcpy(dst + CLFS_REC_HDR_BYTES, data, data_bytes);
+	b->hdr.used_bytes += ret;
+	b->hdr.nr_records++;
+	*lsn = rec.lsn;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_add);
+
+/**
+ * clfs_wblk_lsn() - the LSN of an open block (its record 0)
+ * @b: the block
+ *
+ * Return: the block's LSN.
+ */
+u64 clfs_wblk_lsn(const struct clfs_wblk *b)
+{
+	return b->hdr.lsn;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_lsn);
+
+static void clfs_wblk_release_slot(struct clfs_log *log)
+{
+	spin_lock_irq(&log->lock);
+	log->open_blk = NULL;
+	spin_unlock_irq(&log->lock);
+	wake_up_all(&log->wait);
+}
+
+/**
+ * clfs_wblk_abort() - drop an open block without writing it
+ * @b: the block; its records were never acknowledged
+ */
+void clfs_wblk_abort(struct clfs_wblk *b)
+{
+	clfs_wblk_release_slot(b->log);
+	clfs_wblk_free(b);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_abort);
+
+/**
+ * clfs_wblk_submit() - seal a block and start writing it
+ * @b: the block; owned by the write path from now on, whatever the result
+ *
+ * The head moves past the block, so the next block can open at once; the
+ * block is durable only after a clfs_log_flush() that covers it.
+ *
+ * Return: 0, or -EIO if the log was shut down (the block is not written).
+ */
+int clfs_wblk_submit(struct clfs_wblk *b)
+{
+	struct clfs_log *log = b->log;
+	int disk_bytes;
+
+	b->hdr.epoch = log->md->epoch;
+	disk_bytes = clfs_blk_seal(log->md, &b->hdr, b->buf, b->alloc);
+	if (WARN_ON_ONCE(disk_bytes < 0)) {
+		clfs_wblk_abort(b);
+		return disk_bytes;
+	}
+	b->hdr.disk_bytes = disk_bytes;
+	b->next_lsn = clfs_blk_next_lsn(log->md, &b->hdr);
+
+	b->io.op = CLFS_IO_WRITE;
+	b->io.offset = b->dev_offset;
+	b->io.len = disk_bytes;
+	b->io.buf = b->buf;
+	b->io.end_io = clfs_wblk_end_io;
+	b->io.private = b;
+
+	spin_lock_irq(&log->lock);
+	if (log->shutdown) {
+		spin_unlock_irq(&log->lock);
+		clfs_wblk_abort(b);
+		return -EIO;
+	}
+	list_add_tail(&b->list, &log->inflight);
+	log->head_lsn = b->next_lsn;
+	log->open_blk = NULL;
+	log->stats.blocks_written++;
+	log->stats.bytes_written += disk_bytes;
+	spin_unlock_irq(&log->lock);
+	wake_up_all(&log->wait);
+
+	clfs_storage_submit(log->storage, &b->io);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_submit);
+
+/**
+ * clfs_log_flush() - make records durable
+ * @log: the log
+ * @lsn: every record up to and including this LSN, or CLFS_LSN_INVALID
+ *	for every block submitted so far
+ *
+ * Return: 0 once they are durable; -EINVAL if @lsn is not in a submitted
+ * block; -EIO if the log is (or got) shut down; -EROFS if read-only.
+ */
+int clfs_log_flush(struct clfs_log *log, u64 lsn)
+{
+	u64 need, target;
+	int ret;
+
+	if (log->read_only)
+		return -EROFS;
+	spin_lock_irq(&log->lock);
+	need = log->head_lsn;
+	spin_unlock_irq(&log->lock);
+	if (lsn != CLFS_LSN_INVALID) {
+		if (!clfs_lsn_is_valid(lsn) || clfs_lsn_block(lsn) >= need)
+			return -EINVAL;
+		/* completed_lsn is a block boundary: past this block's start. */
+		need = clfs_lsn_block(lsn) + 1;
+	}
+
+	ret = wait_event_killable(log->wait, READ_ONCE(log->completed_lsn) >= need ||
+				  READ_ONCE(log->shutdown));
+	if (ret)
+		return ret;
+
+	mutex_lock(&log->flush_lock);
+	spin_lock_irq(&log->lock);
+	ret = log->shutdown;
+	target = log->completed_lsn;
+	if (!ret && log->durable_lsn >= need)
+		target = 0;	/* a flush since we waited covered us */
+	spin_unlock_irq(&log->lock);
+	if (!ret && target) {
+		ret = clfs_storage_flush_sync(log->storage);
+		if (ret) {
+			clfs_log_shutdown(log, ret);
+			ret = -EIO;
+		} else {
+			spin_lock_irq(&log->lock);
+			log->durable_lsn = max(log->durable_lsn, target);
+			log->stats.flushes++;
+			/* A block that failed meanwhile was not covered. */
+			ret = log->shutdown;
+			spin_unlock_irq(&log->lock);
+			wake_up_all(&log->wait);
+		}
+	}
+	mutex_unlock(&log->flush_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_log_flush);
+
+/**
+ * clfs_log_init_writer() - set up the write path at the recovered end
+ * @log: the log, not yet visible to anyone
+ * @end_lsn: where recovery found the end; the first new block goes here
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int clfs_log_init_writer(struct clfs_log *log, u64 end_lsn)
+{
+	spin_lock_init(&log->lock);
+	INIT_LIST_HEAD(&log->inflight);
+	init_waitqueue_head(&log->wait);
+	mutex_init(&log->flush_lock);
+	INIT_WORK(&log->complete_work, clfs_complete_work);
+	log->head_lsn = end_lsn;
+	log->completed_lsn = end_lsn;
+	log->durable_lsn = end_lsn;
+	log->wq = alloc_workqueue("clfs-%s", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0,
+				  log->name);
+	return log->wq ? 0 : -ENOMEM;
+}
+
+/**
+ * clfs_log_stop_writer() - wait for every write, then tear the path down
+ * @log: the log; no block may be open
+ */
+void clfs_log_stop_writer(struct clfs_log *log)
+{
+	if (!log->wq)
+		return;
+	WARN_ON_ONCE(log->open_blk);
+	wait_event(log->wait, list_empty_careful(&log->inflight));
+	flush_workqueue(log->wq);
+	destroy_workqueue(log->wq);
+	log->wq = NULL;
+}
