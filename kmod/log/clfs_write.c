@@ -46,8 +46,12 @@
  * @next_lsn: where the block after this one starts, set at submit
  * @dev_offset: device byte offset of @hdr.lsn
  * @buf: the block buffer, @cap bytes usable, @alloc bytes allocated
- * @cap: most bytes the block may use: its container's remaining space
+ * @max: the block size the caller asked for (sector multiple)
+ * @cap: most bytes the block may use: @max, or less near the container end
  * @alloc: allocated size of @buf (whole pages, so sector aligned)
+ * @close_container: a record did not fit in what is left of the container:
+ *	seal with CLFS_BLK_F_CONTAINER_END so the next block starts afresh in
+ *	the next container instead of in the sliver after this one
  * @done: the write completed (under log->lock)
  * @err: its result
  */
@@ -59,8 +63,10 @@ struct clfs_wblk {
 	u64 next_lsn;
 	u64 dev_offset;
 	void *buf;
+	u32 max;
 	u32 cap;
 	u32 alloc;
+	bool close_container;
 	bool done;
 	int err;
 };
@@ -228,7 +234,8 @@ struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
 		goto release;
 
 	room = md->geo.container_bytes - clfs_lsn_block_offset(pos);
-	b->cap = (u32)min_t(u64, round_down(max_bytes, sector), room);
+	b->max = round_down(max_bytes, sector);
+	b->cap = (u32)min_t(u64, b->max, room);
 	b->hdr.lsn = pos;
 	b->hdr.stream_id = stream_id;
 	b->hdr.used_bytes = CLFS_BLK_HDR_BYTES;
@@ -257,8 +264,9 @@ EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open);
  * @lsn: receives the record's LSN
  *
  * Return: 0; -ENOSPC when the block has no room left for this record (the
- * caller submits it and opens another); -E2BIG when no block of this size
- * could ever hold it; -EINVAL for a bad type or back-pointer.
+ * caller submits it and opens another, which has room); -E2BIG when no
+ * block of the caller's size could ever hold it; -EINVAL for a bad type or
+ * back-pointer.
  */
 int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 		  u64 undo_next_lsn, const void *data, u32 data_bytes, u64 *lsn)
@@ -274,11 +282,15 @@ int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 	void *dst = b->buf + b->hdr.used_bytes;
 	int ret;
 
-	if (!need || CLFS_BLK_HDR_BYTES + need > b->cap)
+	if (!need || CLFS_BLK_HDR_BYTES + need > b->max)
 		return -E2BIG;
-	if (b->hdr.nr_records >= CLFS_LSN_RECORDS_PER_BLOCK ||
-	    b->hdr.used_bytes + need > b->cap)
+	if (b->hdr.nr_records >= CLFS_LSN_RECORDS_PER_BLOCK)
 		return -ENOSPC;
+	if (b->hdr.used_bytes + need > b->cap) {
+		if (b->cap < b->max)
+			b->close_container = true;
+		return -ENOSPC;
+	}
 	ret = clfs_rec_encode(b->log->md, &rec, dst, b->cap - b->hdr.used_bytes);
 	if (ret < 0)
 		return ret;
@@ -336,6 +348,8 @@ int clfs_wblk_submit(struct clfs_wblk *b)
 	int disk_bytes;
 
 	b->hdr.epoch = log->md->epoch;
+	if (b->close_container)
+		b->hdr.flags |= CLFS_BLK_F_CONTAINER_END;
 	disk_bytes = clfs_blk_seal(log->md, &b->hdr, b->buf, b->alloc);
 	if (WARN_ON_ONCE(disk_bytes < 0)) {
 		clfs_wblk_abort(b);
