@@ -8,7 +8,12 @@
  * active ids are contiguous: the writer activates next_cid at the head and
  * recycling frees the lowest ones at the tail. Both are metadata commits,
  * made under md_lock, and follow the format's writer rules:
- *  - a container receives blocks only after its activation is durable;
+ *  - a container receives blocks only after its activation is durable in
+ *    both metadata copies. One copy is not enough: if the newest copy is
+ *    later found corrupt (media damage, not a crash), the log opens from
+ *    the other one, and a container that only the lost copy knew would
+ *    hide every block written into it. So an activation is committed
+ *    twice, generations g and g + 1, which land in the two copies;
  *  - a container is freed only by a commit that comes after the commit
  *    moving the recovery start (and, with streams, every base and archive
  *    tail) past it. If the newest copy is later lost, the older one already
@@ -38,13 +43,13 @@ static int clfs_container_pick_free(const struct clfs_md *md)
  * @log: the log, md_lock held
  * @cid: the logical id the head has reached; must be md->next_cid
  *
- * Return: 0 once the activation is durable; -ENOSPC if no container is
- * free (the log is full); -EIO or -EROFS from the commit.
+ * Return: 0 once the activation is durable in both copies; -ENOSPC if no
+ * container is free (the log is full); -EIO or -EROFS from the commits.
  */
 int clfs_container_activate_next(struct clfs_log *log, u32 cid)
 {
 	struct clfs_md *next = log->md_next;
-	int slot;
+	int slot, ret;
 
 	lockdep_assert_held(&log->md_lock);
 	if (WARN_ON_ONCE(cid != log->md->next_cid))
@@ -56,6 +61,11 @@ int clfs_container_activate_next(struct clfs_log *log, u32 cid)
 	next->containers[slot].state = CLFS_CONT_ACTIVE;
 	next->containers[slot].logical_id = cid;
 	next->next_cid = cid + 1;
+	ret = clfs_md_commit(log);
+	if (ret)
+		return ret;
+	/* The same metadata again, into the other copy (top of the file). */
+	memcpy(next, log->md, sizeof(*next));
 	return clfs_md_commit(log);
 }
 
