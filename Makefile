@@ -11,7 +11,7 @@ SUITE	?=
 OUT	?= $(CURDIR)/out
 export CLFS_OUT := $(OUT)
 
-.PHONY: help deps kernel module userspace check run shell suite kunit utest clean
+.PHONY: help deps kernel module userspace check run shell suite kunit utest ktest clean
 
 help:
 	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
@@ -25,6 +25,7 @@ help:
 ##              make suite SUITE=clfs_abi   (or SUITE=abi_test)
 ##   kunit      all KUnit suites in the debug guest
 ##   utest      all userspace tests in a guest (KERNEL=debug|stock|lts)
+##   ktest      the tests that drive test modules on real disks (debug kernel)
 ##   shell      an interactive shell in a guest with clfs.ko and two disks
 ##   module     build clfs.ko for KERNEL=debug|stock|lts (W=1, no warnings)
 ##   kernel     build (or reuse) the cached debug kernel
@@ -53,13 +54,17 @@ run: deps
 
 suite: deps
 	@test -n "$(SUITE)" || { echo "usage: make suite SUITE=<kunit suite or test program>"; exit 2; }
-	@scripts/run-guest.sh --kernel debug --name suite-$(SUITE) --only $(SUITE) kunit,utest
+	@scripts/run-guest.sh --kernel debug --name suite-$(SUITE) --only $(SUITE) \
+		--disk 256M --disk 256M:4096 kunit,utest,ktest
 
 kunit: deps
 	@scripts/run-guest.sh --kernel debug --name kunit kunit
 
 utest: deps
 	@scripts/run-guest.sh --kernel $(KERNEL) --name utest-$(KERNEL) --disk 256M utest
+
+ktest: deps
+	@scripts/run-guest.sh --kernel debug --name ktest --disk 256M --disk 256M:4096 ktest
 
 shell: deps
 	@scripts/run-guest.sh --kernel $(KERNEL) --name shell --interactive \

@@ -23,7 +23,8 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--exclude='*.mod*' --exclude='modules.order' --exclude='Module.symvers' \
 	--include='/Kbuild' --include='/kmod/***' --include='/include/***' \
 	--include='/tests/' --include='/tests/kunit/***' \
-	--include='/tests/selftest/***' --exclude='*' \
+	--include='/tests/selftest/***' \
+	--include='/tests/guest-kmod/***' --exclude='*' \
 	"$CLFS_TOP/" "$dst/"
 
 buildlog=$dst/build.log

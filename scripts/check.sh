@@ -88,7 +88,7 @@ guest() {
 }
 
 stage_debug() {
-	guest debug debug kunit,utest --expect-suites "$(kunit_suites)" \
+	guest debug debug kunit,utest,ktest --expect-suites "$(kunit_suites)" \
 		-d 256M -d 256M:4096
 }
 stage_stock() { guest stock stock utest -d 256M; }

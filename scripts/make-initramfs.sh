@@ -8,8 +8,8 @@
 #   OUTPUT       the .cpio.gz to write
 #
 # Layout inside: busybox at /bin, /init and /clfs/steps.sh from
-# scripts/guest/, /clfs/bin (clfsctl, debug-exit), /clfs/tests (guest test
-# programs), /clfs/modules (clfs.ko and the test modules), /clfs/kmods (the
+# scripts/guest/, /clfs/bin (clfsctl, debug-exit), /clfs/tests and
+# /clfs/ktests (guest test programs), /clfs/modules (clfs.ko and the test modules), /clfs/kmods (the
 # stock kernel's own modules the guest needs, in load order).
 . "$(dirname "$0")/lib.sh"
 
@@ -24,12 +24,13 @@ mkdir -p "$CLFS_OUT/guest-bin"
 gcc -O2 -Wall -Werror -static -o "$CLFS_OUT/guest-bin/debug-exit" \
 	"$CLFS_TOP/scripts/guest/debug-exit.c"
 
-mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mnt,clfs/bin,clfs/tests,clfs/modules,clfs/kmods}
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mnt,clfs/bin,clfs/tests,clfs/ktests,clfs/modules,clfs/kmods}
 cp /bin/busybox "$stage/bin/busybox"
 install -m 755 "$CLFS_TOP/scripts/guest/init" "$stage/init"
 cp "$CLFS_TOP/scripts/guest/steps.sh" "$stage/clfs/steps.sh"
 cp "$CLFS_OUT/guest-bin/clfsctl" "$CLFS_OUT/guest-bin/debug-exit" "$stage/clfs/bin/"
 cp "$CLFS_OUT"/guest-tests/*_test "$stage/clfs/tests/"
+cp "$CLFS_OUT"/guest-tests/*_ktest "$stage/clfs/ktests/"
 find "$modtree" -name '*.ko' -exec cp {} "$stage/clfs/modules/" \;
 
 # The stock kernels build virtio, NVMe and crc32c as modules: resolve what

@@ -91,16 +91,27 @@ step_kunit() {
 	unload_clfs
 }
 
-# Userspace tests (tests/guest): each program prints KTAP.
-step_utest() {
+# run_programs DIR PREFIX: run every test program in DIR (each prints KTAP)
+# with clfs.ko loaded; the programs may reload it but leave it loaded.
+run_programs() {
 	local t
 	load_clfs || return 1
-	for t in /clfs/tests/*_test; do
+	for t in "$1"/*; do
 		[ -x "$t" ] || continue
 		case ${t##*/} in *"$ONLY"*) ;; *) continue ;; esac
-		group "utest.${t##*/}" "$t"
+		group "$2.${t##*/}" "$t"
 	done
 	unload_clfs
+}
+
+# Userspace tests (tests/guest/*_test.c), on any kernel.
+step_utest() {
+	run_programs /clfs/tests utest
+}
+
+# Tests that drive the debug kernel's test modules (tests/guest/*_ktest.c).
+step_ktest() {
+	run_programs /clfs/ktests ktest
 }
 
 # The main job's demonstration, for a person watching the console.

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs_disktest: drive the log engine on a real block device from a guest
+ * test program (tests/guest/disk_ktest.c). Each load performs one
+ * operation and its init returns the result, which the program reads as
+ * the errno of finit_module(2):
+ *
+ *   op=create  dev=PATH [container_kib=N containers=N]   format
+ *   op=write   dev=PATH seed=S records=N                 append N records, flush
+ *   op=verify  dev=PATH seed=S records=N                 reopen, read all back
+ *   op=open    dev=PATH                                  open and close
+ *
+ * The records of (seed, records) are a deterministic sequence, so verify
+ * needs no state from write: only the same parameters, after any number of
+ * module reloads. Write goes through the production bio driver.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/clfs.h>
+#include "log/clfs_log.h"
+
+static char *op = "open";
+module_param(op, charp, 0444);
+static char *dev;
+module_param(dev, charp, 0444);
+static unsigned int seed = 1;
+module_param(seed, uint, 0444);
+static unsigned int records = 100;
+module_param(records, uint, 0444);
+static unsigned int container_kib = 1024;
+module_param(container_kib, uint, 0444);
+static unsigned int containers = 8;
+module_param(containers, uint, 0444);
+
+#define DISKTEST_BLOCK_BYTES	(16 * 1024)
+
+/* Record @i of the sequence: its size, type and a byte of its contents. */
+static u32 rec_hash(u32 i)
+{
+	u32 h = (seed ^ 0x9e3779b9) * 2654435761U + i * 40503U;
+
+	h ^= h >> 15;
+	return h * 2246822519U;
+}
+
+static u32 rec_bytes(u32 i)
+{
+	return 1 + rec_hash(i) % 3000;
+}
+
+static u32 rec_type(u32 i)
+{
+	return i % 97 == 5 ? CLFS_REC_RESTART : CLFS_REC_DATA;
+}
+
+static void rec_fill(u32 i, u8 *buf)
+{
+	u32 n = rec_bytes(i), h = rec_hash(i), j;
+
+	for (j = 0; j < n; j++)
+		buf[j] = (u8)(h + j * 7);
+}
+
+static int disktest_write(void)
+{
+	struct clfs_wblk *b = NULL;
+	struct clfs_log_info info;
+	struct clfs_log *log;
+	u64 lsn, prev = CLFS_LSN_NULL;
+	u8 *data;
+	u32 i;
+	int ret = 0;
+
+	data = kmalloc(3000, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	log = clfs_log_open(dev, 0);
+	if (IS_ERR(log)) {
+		kfree(data);
+		return PTR_ERR(log);
+	}
+	for (i = 0; i < records && !ret; i++) {
+		rec_fill(i, data);
+		if (!b) {
+			b = clfs_wblk_open(log, 0, DISKTEST_BLOCK_BYTES);
+			if (IS_ERR(b)) {
+				ret = PTR_ERR(b);
+				b = NULL;
+				break;
+			}
+		}
+		ret = clfs_wblk_add(b, rec_type(i), prev,
+				    i % 3 ? CLFS_LSN_NULL : prev, data,
+				    rec_bytes(i), &lsn);
+		if (ret == -ENOSPC) {
+			/* The block is full: write it and retry in a new one. */
+			ret = clfs_wblk_submit(b);
+			b = NULL;
+			i--;
+			continue;
+		}
+		prev = lsn;
+	}
+	if (b && !ret)
+		ret = clfs_wblk_submit(b);
+	else if (b)
+		clfs_wblk_abort(b);
+	if (!ret)
+		ret = clfs_log_flush(log, CLFS_LSN_INVALID);
+	if (!ret) {
+		clfs_log_query(log, &info);
+		if (info.flushed_lsn != info.head_lsn) {
+			pr_err("flushed %#llx != head %#llx after a full flush\n",
+			       info.flushed_lsn, info.head_lsn);
+			ret = -EPROTO;
+		}
+		pr_info("%s: wrote %u records in %llu blocks, head %#llx, %u containers active\n",
+			dev, records, info.blocks_written, info.head_lsn,
+			info.nr_active);
+	}
+	clfs_log_close(log);
+	kfree(data);
+	return ret;
+}
+
+/* Compare one record read back with record @i of the sequence. */
+static int disktest_check(u32 i, const struct clfs_rec *rec, const u8 *blkbuf,
+			  u64 prev, u8 *want)
+{
+	if (rec->type != rec_type(i) || rec->data_bytes != rec_bytes(i) ||
+	    rec->prev_lsn != prev ||
+	    rec->undo_next_lsn != (i % 3 ? CLFS_LSN_NULL : prev)) {
+		pr_err("record %u at %#llx: header differs\n", i, rec->lsn);
+		return -EPROTO;
+	}
+	rec_fill(i, want);
+	if (memcmp(blkbuf + rec->data_offset, want, rec->data_bytes)) {
+		pr_err("record %u at %#llx: data differs\n", i, rec->lsn);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int disktest_verify(void)
+{
+	struct clfs_log_info info;
+	struct clfs_rec_iter it;
+	struct clfs_log *log;
+	struct clfs_blk blk;
+	struct clfs_rec rec;
+	u64 lsn, prev = CLFS_LSN_NULL;
+	u64 blocks = 0;
+	u8 *buf, *want;
+	u32 i = 0;
+	int ret;
+
+	buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
+	want = kmalloc(3000, GFP_KERNEL);
+	if (!buf || !want) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	log = clfs_log_open(dev, 0);
+	if (IS_ERR(log)) {
+		ret = PTR_ERR(log);
+		goto out_free;
+	}
+	clfs_log_query(log, &info);
+	for (lsn = info.recovery_lsn; lsn < info.head_lsn; blocks++) {
+		ret = clfs_log_read_block(log, lsn, buf, CLFS_BLK_MAX_BYTES, &blk);
+		if (!ret)
+			ret = clfs_rec_iter_init(&it, log->md, &blk, buf,
+						 CLFS_BLK_MAX_BYTES);
+		while (!ret) {
+			ret = clfs_rec_iter_next(&it, &rec);
+			if (ret != 1)
+				break;
+			ret = i < records ? disktest_check(i, &rec, buf, prev, want) :
+			      -EPROTO;
+			prev = rec.lsn;
+			i++;
+		}
+		if (ret < 0) {
+			pr_err("block %#llx: %d\n", lsn, ret);
+			break;
+		}
+		ret = 0;
+		lsn = clfs_blk_next_lsn(log->md, &blk);
+	}
+	if (!ret && i != records) {
+		pr_err("read back %u records, wrote %u\n", i, records);
+		ret = -EPROTO;
+	}
+	if (!ret && blocks != info.recovered_blocks) {
+		pr_err("read %llu blocks, recovery found %llu\n", blocks,
+		       info.recovered_blocks);
+		ret = -EPROTO;
+	}
+	if (!ret)
+		pr_info("%s: verified %u records in %llu blocks\n", dev, i, blocks);
+	clfs_log_close(log);
+out_free:
+	kfree(want);
+	kvfree(buf);
+	return ret;
+}
+
+static int __init clfs_disktest_init(void)
+{
+	struct clfs_log_params params = {
+		.container_bytes = (u64)container_kib * 1024,
+		.nr_containers = containers,
+	};
+	struct clfs_log *log;
+
+	if (!dev)
+		return -EINVAL;
+	if (!strcmp(op, "create"))
+		return clfs_log_create(dev, &params);
+	if (!strcmp(op, "write"))
+		return disktest_write();
+	if (!strcmp(op, "verify"))
+		return disktest_verify();
+	if (!strcmp(op, "open")) {
+		log = clfs_log_open(dev, 0);
+		if (IS_ERR(log))
+			return PTR_ERR(log);
+		clfs_log_close(log);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void __exit clfs_disktest_exit(void)
+{
+}
+
+module_init(clfs_disktest_init);
+module_exit(clfs_disktest_exit);
+
+MODULE_DESCRIPTION("clfs guest test helper: the log engine on a real disk");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
