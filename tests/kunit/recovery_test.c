@@ -1,0 +1,788 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "clfs_recovery": what a log holds after a crash, on the
+ * in-memory device with 512- and 4096-byte sectors.
+ *
+ * Every case writes through the engine, loses power with
+ * clfs_memdev_power_cycle() - choosing which unflushed writes the device
+ * had written back - and reopens. tl_verify() (log_test_util.c) then reads
+ * the whole log and checks the guarantees of SPEC section 3: every flushed
+ * record is there, byte for byte with its LSN, back-pointers and type;
+ * the log is a prefix of what was written, never a hole followed by data;
+ * a block never acknowledged and not on the recovered path never comes
+ * back, after one crash or several, during recovery or after it (the
+ * epochs of clfs_format.h section 5).
+ *
+ * Blocks in these cases have one fixed size, so that a later session's
+ * blocks line up exactly with the old ones and its chain of blocks walks
+ * straight onto any orphan left from before: the orphan must be refused.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "storage/clfs_storage.h"
+#include "log_test_util.h"
+
+#define CB		SZ_64K	/* container size */
+#define SMALL_RECS	3	/* a small block: 3 records of 100 bytes */
+#define SMALL_DATA	100
+
+static const unsigned int sector_params[] = { 512, 4096 };
+
+static void sector_desc(const unsigned int *p, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "sector_%u", *p);
+}
+
+KUNIT_ARRAY_PARAM(sector, sector_params, sector_desc);
+
+static unsigned int param_sector(struct kunit *test)
+{
+	return *(const unsigned int *)test->param_value;
+}
+
+/* One small block: one sector on either sector size. */
+static int write_small(struct tl *tl, u32 nr_blocks)
+{
+	return tl_write(tl, nr_blocks, SMALL_RECS, SMALL_DATA);
+}
+
+/* A log for these cases: @nr containers of 64 KiB. */
+static struct tl *new_log(struct kunit *test, u32 nr)
+{
+	struct tl *tl = tl_new_log(test, param_sector(test), CB, nr, nr);
+
+	tl->block_bytes = max(tl->sector, 4096U);
+	return tl;
+}
+
+/* Format again and forget everything: a fresh log on the same device. */
+static void reformat(struct tl *tl, u32 nr)
+{
+	if (tl->log)
+		tl_close(tl);
+	tl->nr_recs = 0;
+	tl->nr_blks = 0;
+	tl->durable_recs = 0;
+	KUNIT_ASSERT_EQ(tl->test, tl_format(tl, CB, nr, 0), 0);
+	KUNIT_ASSERT_EQ(tl->test, tl_open(tl, 0), 0);
+}
+
+static void reopen(struct tl *tl)
+{
+	KUNIT_ASSERT_EQ(tl->test, tl_open(tl, 0), 0);
+}
+
+static u64 device_writes(struct tl *tl)
+{
+	struct clfs_memdev_stats st;
+
+	clfs_memdev_get_stats(tl->m, &st);
+	return st.writes;
+}
+
+/* ---- flushed data survives, unflushed data is a suffix ------------------- */
+
+static void clfs_recovery_flushed_records_survive_power_cut(struct kunit *test)
+{
+	struct tl *tl = new_log(test, 4);
+	struct clfs_log_info info;
+	u32 s;
+
+	tl->block_bytes = 4096;
+	for (s = 0; s < 4; s++) {
+		KUNIT_ASSERT_EQ(test, tl_write(tl, 10 + s, 6, TL_VAR), 0);
+		KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+		/* Lost: none of these was flushed. */
+		KUNIT_ASSERT_EQ(test, tl_write(tl, 3, 6, TL_VAR), 0);
+		tl_crash(tl, NULL, NULL);
+		reopen(tl);
+		KUNIT_EXPECT_EQ(test, tl_verify(tl), tl->durable_recs);
+		tl_info(tl, &info);
+		KUNIT_EXPECT_EQ(test, info.head_lsn, tl_last_blk(tl)->next_lsn);
+	}
+}
+
+/* Unflushed blocks the device did write back are recovered too. */
+static void clfs_recovery_unflushed_blocks_written_back_are_kept(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .others = true };
+	u32 all;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 4), 0);
+	all = tl->nr_recs;
+	KUNIT_EXPECT_EQ(test, clfs_memdev_nr_unflushed(tl->m), 4U);
+	tl_crash(tl, tl_keep_cb, &keep);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), all);
+}
+
+struct mask_result {
+	u32 first;	/* model block index of the first unflushed block */
+	u32 recs;	/* records expected after the crash */
+};
+
+/* Records of the flushed blocks plus the leading run of kept ones. */
+static u32 expected_recs(struct tl *tl, u32 first, u32 nr, u64 mask)
+{
+	u32 j = 0;
+
+	while (j < nr && (mask & (1ULL << j)))
+		j++;
+	return first + j < tl->nr_blks ? tl->blks[first + j].first_rec :
+					 tl->nr_recs;
+}
+
+/*
+ * A crash that keeps any subset of the unflushed blocks: the log ends at
+ * the first one dropped, whatever comes after it. Then a shorter session
+ * over the hole, and a crash: its chain leads onto the old blocks beyond,
+ * which must never come back.
+ */
+static void clfs_recovery_any_subset_of_unflushed_blocks_is_a_prefix(
+	struct kunit *test)
+{
+	const u32 nr = 6;
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .nr = nr };
+	u32 want, found;
+	u64 mask;
+
+	for (mask = 0; mask < (1ULL << nr); mask++) {
+		if (mask)
+			reformat(tl, 2);
+		KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+		KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+		KUNIT_ASSERT_EQ(test, write_small(tl, nr), 0);
+		keep.first = 2;
+		keep.mask = mask;
+		want = expected_recs(tl, 2, nr, mask);
+		tl_crash(tl, tl_keep_cb, &keep);
+		reopen(tl);
+		found = tl_verify(tl);
+		KUNIT_ASSERT_EQ_MSG(test, found, want, "mask %#llx", mask);
+
+		/* One block over the hole, flushed; then a power cut. */
+		KUNIT_ASSERT_EQ(test, write_small(tl, 1), 0);
+		KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+		tl_crash(tl, NULL, NULL);
+		reopen(tl);
+		KUNIT_ASSERT_EQ_MSG(test, tl_verify(tl), want + SMALL_RECS,
+				    "mask %#llx, second session", mask);
+		/* And a crash right after recovery, writing nothing. */
+		tl_crash(tl, NULL, NULL);
+		reopen(tl);
+		KUNIT_ASSERT_EQ_MSG(test, tl_verify(tl), want + SMALL_RECS,
+				    "mask %#llx, third session", mask);
+	}
+}
+
+/*
+ * The device wrote back a later block but not an earlier one: the later
+ * one is beyond a hole and must not be recovered, now or after the next
+ * session has filled the hole with blocks of its own.
+ */
+static void clfs_recovery_later_block_without_earlier_is_not_recovered(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .first = 4, .nr = 4, .mask = 0xc };
+	u64 orphan;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 4), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 4), 0);
+	orphan = tl->blks[7].lsn;
+	tl_crash(tl, tl_keep_cb, &keep);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 4U * SMALL_RECS);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), tl->blks[3].next_lsn);
+
+	/* Three blocks: the chain after them is where the orphan lies. */
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 7U * SMALL_RECS);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+	tl_close(tl);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 7U * SMALL_RECS);
+}
+
+/* ---- torn, failed and reordered writes --------------------------------- */
+
+/*
+ * A block torn by the power cut, with any number of its sectors on the
+ * medium, is rejected; only a complete one may be recovered.
+ */
+static void clfs_recovery_torn_last_block_is_rejected(struct kunit *test)
+{
+	unsigned int sector = param_sector(test);
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .others = true };
+	u32 big, nsect, k, want;
+	u64 torn;
+
+	/* Three records filling a block of several sectors. */
+	tl->block_bytes = sector == 512 ? 2048 : SZ_16K;
+	big = (tl->block_bytes - CLFS_BLK_HDR_BYTES) / 3 - CLFS_REC_HDR_BYTES;
+	big &= ~7U;
+	for (k = 0; ; k++) {
+		if (k)
+			reformat(tl, 2);
+		KUNIT_ASSERT_EQ(test, tl_write(tl, 2, 3, big), 0);
+		KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+		/* Completed, unflushed, written back: may be recovered. */
+		KUNIT_ASSERT_EQ(test, tl_write(tl, 1, 3, big), 0);
+		clfs_memdev_inject_torn_write(tl->m, 1, k);
+		KUNIT_ASSERT_EQ(test, tl_write_block(tl, 3, big), 3);
+		KUNIT_EXPECT_TRUE(test, clfs_memdev_is_dead(tl->m));
+		torn = tl_last_blk(tl)->lsn;
+		nsect = (clfs_lsn_block_offset(tl_last_blk(tl)->next_lsn) -
+			 clfs_lsn_block_offset(torn)) / sector;
+		KUNIT_ASSERT_GT(test, nsect, 1U);
+		want = k >= nsect ? 12 : 9;
+		tl_crash(tl, tl_keep_cb, &keep);
+		reopen(tl);
+		KUNIT_EXPECT_EQ_MSG(test, tl_verify(tl), want, "%u of %u sectors",
+				    k, nsect);
+		if (k < nsect)
+			KUNIT_EXPECT_EQ(test, tl_head(tl), torn);
+
+		/* A small block over it, and another crash. */
+		KUNIT_ASSERT_EQ(test, write_small(tl, 1), 0);
+		KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+		tl_crash(tl, NULL, NULL);
+		reopen(tl);
+		KUNIT_EXPECT_EQ(test, tl_verify(tl), want + SMALL_RECS);
+		if (k > nsect)
+			break;
+	}
+}
+
+/*
+ * Writes complete out of order: later blocks completed, earlier ones
+ * still in flight when the power went. The completed ones are on the far
+ * side of a hole and must not come back, ever.
+ */
+static void clfs_recovery_out_of_order_completion_is_not_recovered(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .others = true,
+				.completed_only = true };
+	struct clfs_log_info info;
+	struct clfs_blk blk;
+	u64 flushed, orphan;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_info(tl, &info);
+	flushed = info.flushed_lsn;
+	clfs_memdev_set_completion(tl->m, CLFS_MEMDEV_HOLD);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 4), 0);
+	orphan = tl->blks[4].lsn;
+	/* The two newest complete; the two before them do not. */
+	KUNIT_ASSERT_EQ(test, clfs_memdev_complete_held(tl->m, 3), 0);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_complete_held(tl->m, 2), 0);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, clfs_log_read_block(tl->log, orphan, tl->buf,
+						  CLFS_BLK_MAX_BYTES, &blk),
+			-EAGAIN);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.flushed_lsn, flushed);
+	tl_crash(tl, tl_keep_cb, &keep);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 4U * SMALL_RECS);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 4U * SMALL_RECS);
+}
+
+/*
+ * A block write fails; the one after it was already submitted and
+ * succeeded. The failed one leaves a hole and ends the log; the one after
+ * it is an orphan that never comes back.
+ */
+static void clfs_recovery_failed_write_ends_the_log(struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .others = true };
+	u64 orphan;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	clfs_memdev_inject_write_fault(tl->m, 2, false);
+	/* Held, so that all three are submitted before the failure shows. */
+	clfs_memdev_set_completion(tl->m, CLFS_MEMDEV_HOLD);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	orphan = tl->blks[4].lsn;
+	clfs_memdev_set_completion(tl->m, CLFS_MEMDEV_INLINE);
+	KUNIT_EXPECT_EQ(test, tl_flush(tl), -EIO);
+	KUNIT_EXPECT_EQ(test, clfs_log_flush(tl->log, tl->recs[0].lsn), -EIO);
+	tl_crash(tl, tl_keep_cb, &keep);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 3U * SMALL_RECS);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), tl->blks[2].next_lsn);
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 1), 0);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 4U * SMALL_RECS);
+}
+
+/* ---- a second crash during recovery ------------------------------------ */
+
+struct open_fault {
+	const char *name;
+	unsigned int sector;
+	bool torn;
+	unsigned int keep_sectors;	/* torn: sectors of the copy written */
+};
+
+static const struct open_fault open_faults[] = {
+	{ "fail_512", 512, false, 0 },
+	{ "fail_4096", 4096, false, 0 },
+	{ "torn_0_512", 512, true, 0 },
+	{ "torn_1_512", 512, true, 1 },
+	{ "torn_16_512", 512, true, 16 },
+	{ "torn_32_512", 512, true, 32 },
+	{ "torn_all_512", 512, true, 1000 },
+	{ "torn_0_4096", 4096, true, 0 },
+	{ "torn_1_4096", 4096, true, 1 },
+	{ "torn_4_4096", 4096, true, 4 },
+	{ "torn_all_4096", 4096, true, 1000 },
+};
+
+static void open_fault_desc(const struct open_fault *f, char *desc)
+{
+	strscpy(desc, f->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(open_fault, open_faults, open_fault_desc);
+
+/*
+ * Recovery itself crashes: the metadata commit that starts the new epoch
+ * fails or is torn. The next open must find the same end, and orphans
+ * beyond it must stay dead through the sessions that follow.
+ */
+static void clfs_recovery_crash_in_epoch_commit_then_open_again(
+	struct kunit *test)
+{
+	const struct open_fault *f = test->param_value;
+	struct tl *tl = tl_new_log(test, f->sector, CB, 2, 2);
+	struct tl_keep keep = { .tl = tl, .first = 2, .nr = 4, .mask = 0xe };
+	struct clfs_log_info info;
+	u64 orphan;
+	u32 epoch;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 4), 0);
+	orphan = tl->blks[3].lsn;
+	tl_info(tl, &info);
+	epoch = info.epoch;
+	/* Blocks 3..5 written back, block 2 lost: orphans beyond a hole. */
+	tl_crash(tl, tl_keep_cb, &keep);
+
+	if (f->torn)
+		clfs_memdev_inject_torn_write(tl->m, 1, f->keep_sectors);
+	else
+		clfs_memdev_inject_write_fault(tl->m, 1, false);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EIO);
+	KUNIT_EXPECT_NULL(test, tl->log);
+	if (f->torn)
+		clfs_memdev_power_cycle(tl->m, NULL, NULL);
+	clfs_memdev_clear_faults(tl->m);
+
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_GT(test, info.epoch, epoch);
+	KUNIT_EXPECT_EQ(test, info.head_lsn, tl->blks[1].next_lsn);
+
+	/* One block fills the hole; its successor's place holds an orphan. */
+	KUNIT_ASSERT_EQ(test, write_small(tl, 1), 0);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 3U * SMALL_RECS);
+	/* And a crash after recovery, before anything is written. */
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 3U * SMALL_RECS);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+}
+
+/*
+ * Sessions that each write fewer blocks than the one before, crash, and
+ * recover: the old blocks beyond the first recovered end never return.
+ */
+static void clfs_recovery_shorter_sessions_never_resurrect_old_blocks(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .others = true };
+	u32 s, base;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	base = tl->nr_recs;
+	/* Session 1: ten blocks after the flush, all written back but #0. */
+	KUNIT_ASSERT_EQ(test, write_small(tl, 10), 0);
+	keep.first = 2;
+	keep.nr = 10;
+	keep.mask = 0x3fe;
+	tl_crash(tl, tl_keep_cb, &keep);
+	reopen(tl);
+	KUNIT_ASSERT_EQ(test, tl_verify(tl), base);
+	/* Each later session: s blocks, all written back, none flushed. */
+	for (s = 1; s <= 5; s++) {
+		keep.first = tl->nr_blks;
+		keep.nr = s;
+		keep.mask = (1ULL << s) - 1;
+		KUNIT_ASSERT_EQ(test, write_small(tl, s), 0);
+		tl_crash(tl, tl_keep_cb, &keep);
+		reopen(tl);
+		base += s * SMALL_RECS;
+		KUNIT_ASSERT_EQ_MSG(test, tl_verify(tl), base, "session %u", s);
+		/* Crash again at once. */
+		tl_crash(tl, NULL, NULL);
+		reopen(tl);
+		KUNIT_ASSERT_EQ(test, tl_verify(tl), base);
+	}
+}
+
+/* Many sessions with pseudo-random writes, flushes and write-backs. */
+static void clfs_recovery_random_crashes_keep_a_durable_prefix(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 4);
+	struct tl_keep keep = { .tl = tl };
+	struct clfs_log_info info;
+	u32 s, n, f, rnd = 12345;
+
+	for (s = 0; s < 40; s++) {
+		rnd = rnd * 1103515245 + 12345;
+		n = 1 + (rnd >> 16) % 8;
+		f = (rnd >> 8) % (n + 1);
+		KUNIT_ASSERT_EQ(test, write_small(tl, f), 0);
+		if (f)
+			KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+		keep.first = tl->nr_blks;
+		keep.nr = n - f;
+		keep.mask = rnd >> 3;
+		keep.others = rnd & 1;
+		KUNIT_ASSERT_EQ(test, write_small(tl, n - f), 0);
+		tl_crash(tl, tl_keep_cb, &keep);
+		reopen(tl);
+		tl_verify(tl);
+		/* Keep the log from filling: recycle what is durable. */
+		tl_info(tl, &info);
+		if (tl->nr_recs &&
+		    clfs_lsn_container(info.head_lsn) >
+		    clfs_lsn_container(info.recovery_lsn) + 1)
+			KUNIT_ASSERT_EQ(test, tl_advance(tl,
+					tl->recs[tl->nr_recs - 1].lsn), 0);
+	}
+	tl_info(tl, &info);
+	kunit_info(test, "after 40 sessions: head %#llx, epoch %u\n",
+		   info.head_lsn, info.epoch);
+}
+
+/* ---- metadata copies ---------------------------------------------------- */
+
+struct md_damage {
+	const char *name;
+	bool newest;		/* damage the newest copy, else the older */
+	u32 offset;		/* where in the copy */
+	u32 len;		/* how many bytes of garbage (0: zero it all) */
+};
+
+static const struct md_damage md_damages[] = {
+	{ "newest_header_garbage", true, 8, 64 },
+	{ "newest_container_table", true, 9000, 16 },
+	{ "newest_one_byte_of_crc", true, 4, 1 },
+	{ "newest_last_byte", true, CLFS_MD_DISK_BYTES - 1, 1 },
+	{ "newest_zeroed", true, 0, 0 },
+	{ "older_header_garbage", false, 8, 64 },
+	{ "older_zeroed", false, 0, 0 },
+};
+
+static void md_damage_desc(const struct md_damage *d, char *desc)
+{
+	strscpy(desc, d->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(md_damage, md_damages, md_damage_desc);
+
+static void damage_copy(struct tl *tl, u32 copy, u32 offset, u32 len)
+{
+	u8 *junk = tl->data;
+	u32 i;
+
+	if (!len) {
+		memset(junk, 0, CLFS_MD_COPY_BYTES);
+		offset = 0;
+		len = CLFS_MD_COPY_BYTES;
+	} else {
+		for (i = 0; i < len; i++)
+			junk[i] = (u8)(0x5a ^ (i * 29));
+	}
+	KUNIT_ASSERT_EQ(tl->test, clfs_memdev_poke(tl->m,
+						   clfs_md_copy_offset(copy) +
+						   offset, junk, len), 0);
+}
+
+/*
+ * One metadata copy is damaged on the medium. The log opens from the
+ * other one with every flushed record, including records of sessions
+ * newer than that copy, and the next commit repairs the damaged one.
+ */
+static void clfs_recovery_damaged_md_copy_falls_back_to_the_other(
+	struct kunit *test)
+{
+	const struct md_damage *d = test->param_value;
+	struct tl *tl = tl_new_log(test, 512, CB, 3, 3);
+	struct clfs_log_info info;
+	u32 copy, all;
+
+	tl->block_bytes = 4096;
+	/* Session 1 crosses into a second container; session 2 adds more. */
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, 8), 0);
+	KUNIT_ASSERT_EQ(test, tl_write(tl, 2, 8, TL_VAR), 0);
+	tl_close(tl);
+	reopen(tl);
+	KUNIT_ASSERT_EQ(test, tl_write(tl, 3, 8, TL_VAR), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	all = tl->nr_recs;
+	tl_info(tl, &info);
+	tl_close(tl);
+
+	copy = clfs_md_copy_of_generation(info.generation + (d->newest ? 0 : 1));
+	damage_copy(tl, copy, d->offset, d->len);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), all);
+	/* Write on, crash, open again: all good, nothing lost. */
+	KUNIT_ASSERT_EQ(test, tl_write(tl, 2, 8, TL_VAR), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	all = tl->nr_recs;
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), all);
+	/* Both copies are whole again. */
+	tl_close(tl);
+	damage_copy(tl, 0, 8, 64);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), all);
+	tl_close(tl);
+	damage_copy(tl, 1, 8, 64);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), all);
+}
+
+/* Both copies damaged: the log is refused, clearly, and nothing written. */
+static void clfs_recovery_both_md_copies_damaged_is_euclean(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	u64 writes;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	tl_close(tl);
+	damage_copy(tl, 0, 8, 64);
+	damage_copy(tl, 1, 9000, 16);
+	writes = device_writes(tl);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), -EUCLEAN);
+	/* One garbage, one gone: still corrupt, not "no log". */
+	damage_copy(tl, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, device_writes(tl), writes);
+	/* Both gone: no log at all. */
+	damage_copy(tl, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -ENODATA);
+}
+
+static void clfs_recovery_unformatted_device_is_enodata(struct kunit *test)
+{
+	struct tl *tl = tl_new(test, param_sector(test), TL_MD_AREA + 2 * CB);
+	u8 *junk = tl->data;
+	u32 i;
+
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -ENODATA);
+	/* Random data where a log's metadata would be is not a log either. */
+	for (i = 0; i < 4096; i++)
+		junk[i] = (u8)(i * 131 + 7);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, 0, junk, 4096), 0);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, CLFS_MD_COPY_BYTES, junk,
+					       4096), 0);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -ENODATA);
+	KUNIT_EXPECT_EQ(test, device_writes(tl), 0ULL);
+}
+
+/* ---- where recovery starts, and what it costs --------------------------- */
+
+/*
+ * Recovery reads from the recovery start on: after the start moves, the
+ * blocks it scans are those written since, however much came before.
+ */
+static void clfs_recovery_scans_only_from_recovery_lsn(struct kunit *test)
+{
+	struct tl *tl = new_log(test, 6);
+	struct clfs_log_info info;
+	u32 before, i;
+
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_GT(test, tl_fill_container(tl, 4), 0);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	before = tl->nr_blks;
+	tl_close(tl);
+	reopen(tl);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, (u64)before);
+	tl_verify(tl);
+
+	/* Nothing before the last block is needed; five more follow it. */
+	KUNIT_ASSERT_EQ(test, tl_advance(tl, tl->recs[tl->nr_recs - 1].lsn), 0);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 5), 0);
+	tl_close(tl);
+	reopen(tl);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, 6ULL);
+	KUNIT_EXPECT_EQ(test, info.recovery_lsn, tl->blks[0].lsn);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 6U * SMALL_RECS);
+
+	/* The same after a crash that loses the unflushed part. */
+	KUNIT_ASSERT_EQ(test, write_small(tl, 4), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, 6ULL);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 6U * SMALL_RECS);
+}
+
+/*
+ * A crash with the head in a container that was activated (durably) but
+ * whose blocks were all lost: the log ends at its offset 0, and writing
+ * resumes there without activating anything again.
+ */
+static void clfs_recovery_end_at_start_of_activated_container(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 4);
+	struct clfs_log_info info;
+	u64 start;
+
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, 4), 0);
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, 4), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	start = tl_head(tl);
+	KUNIT_EXPECT_EQ(test, start, clfs_lsn_make(CLFS_CID_FIRST + 2, 0, 0));
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.nr_active, 3U);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	tl_verify(tl);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.head_lsn, start);
+	KUNIT_EXPECT_EQ(test, info.nr_active, 3U);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_EXPECT_EQ(test, tl->blks[tl->nr_blks - 2].lsn, start);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.md_writes, 1ULL);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	tl_verify(tl);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), tl_last_blk(tl)->next_lsn);
+}
+
+/* A read-only open after a crash finds the same log and writes nothing. */
+static void clfs_recovery_read_only_open_recovers_without_writing(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .first = 2, .nr = 3, .mask = 0x6 };
+	struct clfs_log_info a, b;
+	u64 writes;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	tl_crash(tl, tl_keep_cb, &keep);
+	writes = device_writes(tl);
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	tl_info(tl, &a);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
+	tl_close(tl);
+	KUNIT_EXPECT_EQ(test, device_writes(tl), writes);
+	reopen(tl);
+	tl_info(tl, &b);
+	KUNIT_EXPECT_EQ(test, b.head_lsn, a.head_lsn);
+	KUNIT_EXPECT_EQ(test, b.epoch, a.epoch + 1);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
+}
+
+static struct kunit_case clfs_recovery_cases[] = {
+	KUNIT_CASE_PARAM(clfs_recovery_flushed_records_survive_power_cut,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_unflushed_blocks_written_back_are_kept,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_any_subset_of_unflushed_blocks_is_a_prefix,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_later_block_without_earlier_is_not_recovered,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_torn_last_block_is_rejected,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_out_of_order_completion_is_not_recovered,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_failed_write_ends_the_log,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_crash_in_epoch_commit_then_open_again,
+			 open_fault_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_shorter_sessions_never_resurrect_old_blocks,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_random_crashes_keep_a_durable_prefix,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_damaged_md_copy_falls_back_to_the_other,
+			 md_damage_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_both_md_copies_damaged_is_euclean,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_unformatted_device_is_enodata,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_scans_only_from_recovery_lsn,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_end_at_start_of_activated_container,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_read_only_open_recovers_without_writing,
+			 sector_gen_params),
+	{}
+};
+
+static struct kunit_suite clfs_recovery_suite = {
+	.name = "clfs_recovery",
+	.test_cases = clfs_recovery_cases,
+};
+
+kunit_test_suites(&clfs_recovery_suite);
