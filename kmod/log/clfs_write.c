@@ -158,8 +158,16 @@ static void clfs_wblk_end_io(struct clfs_io *io, int err)
 	spin_lock_irqsave(&log->lock, flags);
 	b->err = err;
 	b->done = true;
-	spin_unlock_irqrestore(&log->lock, flags);
+	/*
+	 * Queue before dropping the lock. Once it is dropped, a complete_work
+	 * already running may retire this block, clfs_log_stop_writer() see
+	 * the in-flight list empty, destroy the workqueue and the log be
+	 * freed: a queue_work() after the unlock could touch freed memory.
+	 * Queued under the lock, the work is pending before the list can look
+	 * empty, so the stop's flush_workqueue() waits for it.
+	 */
 	queue_work(log->wq, &log->complete_work);
+	spin_unlock_irqrestore(&log->lock, flags);
 }
 
 /**
