@@ -249,15 +249,16 @@ static int tl_grow(struct kunit *test, void **arr, u32 *cap, u32 need,
 /**
  * tl_write_block() - append records in one block and submit it
  * @tl: helper state, log open
- * @nr_records: records to put in it; fewer if it fills (but at least one),
- *	none for a header-only block
+ * @nr_records: records to put in it; fewer if it fills (possibly none:
+ *	then the block is submitted header-only, which is what the engine
+ *	asks a caller to do with a block that has no room for a record)
  * @data_bytes: client bytes per record, or TL_VAR
  *
  * Each record points back at the one before it (previous LSN) and the
  * one before that (undo-next), so the back-pointers are checked too.
  *
- * Return: the records written, or the negative errno of the failing
- * call (nothing is added to the model then).
+ * Return: the records written (0 for a header-only block), or the
+ * negative errno of the failing call (nothing is added to the model then).
  */
 int tl_write_block(struct tl *tl, u32 nr_records, u32 data_bytes)
 {
@@ -293,7 +294,12 @@ int tl_write_block(struct tl *tl, u32 nr_records, u32 data_bytes)
 		tl_fill(tl->data, r->data_bytes, seq);
 		ret = clfs_wblk_add(b, r->type, r->prev_lsn, r->undo_next_lsn,
 				    tl->data, r->data_bytes, &lsn);
-		if (ret == -ENOSPC && i)
+		/*
+		 * Full: submit what the block has, as the engine asks, even
+		 * nothing (which closes the container when the record did not
+		 * fit its rest); the caller sees how many records went in.
+		 */
+		if (ret == -ENOSPC)
 			break;
 		if (ret)
 			goto abort;

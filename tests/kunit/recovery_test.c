@@ -236,7 +236,10 @@ static void clfs_recovery_torn_last_block_is_rejected(struct kunit *test)
 	tl->block_bytes = sector == 512 ? 2048 : SZ_16K;
 	big = (tl->block_bytes - CLFS_BLK_HDR_BYTES) / 3 - CLFS_REC_HDR_BYTES;
 	big &= ~7U;
-	for (k = 0; ; k++) {
+	nsect = DIV_ROUND_UP(CLFS_BLK_HDR_BYTES +
+			     3 * clfs_rec_disk_bytes(big), sector);
+	KUNIT_ASSERT_GT(test, nsect, 1U);
+	for (k = 0; k <= nsect + 1; k++) {
 		if (k)
 			reformat(tl, 2);
 		KUNIT_ASSERT_EQ(test, tl_write(tl, 2, 3, big), 0);
@@ -247,9 +250,6 @@ static void clfs_recovery_torn_last_block_is_rejected(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, tl_write_block(tl, 3, big), 3);
 		KUNIT_EXPECT_TRUE(test, clfs_memdev_is_dead(tl->m));
 		torn = tl_last_blk(tl)->lsn;
-		nsect = (clfs_lsn_block_offset(tl_last_blk(tl)->next_lsn) -
-			 clfs_lsn_block_offset(torn)) / sector;
-		KUNIT_ASSERT_GT(test, nsect, 1U);
 		want = k >= nsect ? 12 : 9;
 		tl_crash(tl, tl_keep_cb, &keep);
 		reopen(tl);
@@ -264,8 +264,6 @@ static void clfs_recovery_torn_last_block_is_rejected(struct kunit *test)
 		tl_crash(tl, NULL, NULL);
 		reopen(tl);
 		KUNIT_EXPECT_EQ(test, tl_verify(tl), want + SMALL_RECS);
-		if (k > nsect)
-			break;
 	}
 }
 
@@ -600,6 +598,42 @@ static void clfs_recovery_damaged_md_copy_falls_back_to_the_other(
 	KUNIT_EXPECT_EQ(test, tl_verify(tl), all);
 }
 
+/*
+ * Media damage on top of a crash. A session opened (new epoch, written to
+ * the newest metadata copy), lost its first block and left a later one
+ * behind as an orphan, and crashed; then its metadata copy is damaged and
+ * the log opens from the other, older copy. The orphan must still never
+ * come back: the next session's epoch must be above the orphan's, which
+ * the older copy alone cannot tell if it predates that session's epoch.
+ */
+static void clfs_recovery_damaged_newest_copy_after_crash_keeps_orphans_out(
+	struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	struct tl_keep keep = { .tl = tl, .first = 2, .nr = 3, .mask = 0x6 };
+	struct clfs_log_info info;
+	u64 orphan;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	tl_close(tl);
+	/* This session's first block is lost, the next two survive. */
+	reopen(tl);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	orphan = tl->blks[3].lsn;
+	tl_info(tl, &info);
+	tl_crash(tl, tl_keep_cb, &keep);
+	damage_copy(tl, clfs_md_copy_of_generation(info.generation), 8, 64);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 1), 0);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 3U * SMALL_RECS);
+	KUNIT_EXPECT_EQ(test, tl_head(tl), orphan);
+}
+
 /* Both copies damaged: the log is refused, clearly, and nothing written. */
 static void clfs_recovery_both_md_copies_damaged_is_euclean(
 	struct kunit *test)
@@ -638,6 +672,31 @@ static void clfs_recovery_unformatted_device_is_enodata(struct kunit *test)
 					       4096), 0);
 	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -ENODATA);
 	KUNIT_EXPECT_EQ(test, device_writes(tl), 0ULL);
+}
+
+/*
+ * A read error while looking for the end fails the open: the end of a
+ * log is never guessed. Once the device reads again, nothing was lost.
+ */
+static void clfs_recovery_read_error_fails_the_open(struct kunit *test)
+{
+	struct tl *tl = new_log(test, 2);
+	u64 writes;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 4), 0);
+	tl_close(tl);
+	writes = device_writes(tl);
+	/* In the third block. */
+	clfs_memdev_inject_bad_range(tl->m, tl->blks[2].dev_offset, 1);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), -EIO);
+	/* In a metadata copy. */
+	clfs_memdev_inject_bad_range(tl->m, clfs_md_copy_offset(1) + 512, 1);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, device_writes(tl), writes);
+	clfs_memdev_inject_bad_range(tl->m, 0, 0);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 4U * SMALL_RECS);
 }
 
 /* ---- where recovery starts, and what it costs --------------------------- */
@@ -767,9 +826,13 @@ static struct kunit_case clfs_recovery_cases[] = {
 			 sector_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_damaged_md_copy_falls_back_to_the_other,
 			 md_damage_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_damaged_newest_copy_after_crash_keeps_orphans_out,
+			 sector_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_both_md_copies_damaged_is_euclean,
 			 sector_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_unformatted_device_is_enodata,
+			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_read_error_fails_the_open,
 			 sector_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_scans_only_from_recovery_lsn,
 			 sector_gen_params),
