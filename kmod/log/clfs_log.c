@@ -3,9 +3,10 @@
  * clfs logs: create (format) a device, open it (recovering its end), close
  * it, and report on it.
  *
- * Opening a writable log ends with a metadata commit that starts a new
- * epoch at the recovered end, before any block can be written: that is
- * what keeps blocks beyond the end from ever coming back (clfs_recover.c).
+ * Opening a writable log ends with metadata commits, one to each copy,
+ * that start a new epoch at the recovered end, before any block can be
+ * written: that is what keeps blocks beyond the end from ever coming back
+ * (clfs_recover.c), even if one copy is later lost.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -135,7 +136,7 @@ static void clfs_log_free(struct clfs_log *log)
 struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 {
 	struct clfs_log *log;
-	u32 max_epoch;
+	u32 max_epoch, i;
 	u64 end;
 	int ret;
 
@@ -168,11 +169,23 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 		goto fail;
 
 	if (!log->read_only) {
+		/*
+		 * The new epoch goes into both metadata copies (generations g
+		 * and g + 1) before any block is written, as an activation
+		 * does (clfs_container.c). In one copy only, a newest copy
+		 * damaged later would make the next open fall back to an older
+		 * copy with an older epoch; if this session's first block was
+		 * then lost, that open would pick this session's epoch again,
+		 * and this session's orphans beyond the hole would pass the
+		 * epoch check and come back once the hole is written over.
+		 */
 		mutex_lock(&log->md_lock);
-		memcpy(log->md_next, log->md, sizeof(*log->md_next));
-		log->md_next->epoch = max_epoch + 1;
-		log->md_next->epoch_start_lsn = end;
-		ret = clfs_md_commit(log);
+		for (i = 0; i < CLFS_MD_COPIES && !ret; i++) {
+			memcpy(log->md_next, log->md, sizeof(*log->md_next));
+			log->md_next->epoch = max_epoch + 1;
+			log->md_next->epoch_start_lsn = end;
+			ret = clfs_md_commit(log);
+		}
 		mutex_unlock(&log->md_lock);
 		if (ret)
 			goto fail;
