@@ -1601,6 +1601,99 @@ static void clfs_log_container_changes_race_with_writers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count_cw_records(test, tl, t, started), want);
 }
 
+struct opener {
+	struct clfs_log *log;
+	u64 lsn;
+	int ret;
+	struct completion done;
+};
+
+/* Opens a block (waiting for the slot), adds a record, submits it. */
+static int opener_fn(void *arg)
+{
+	struct opener *o = arg;
+	struct clfs_wblk *b;
+	u8 data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+	b = clfs_wblk_open(o->log, 0, 4096);
+	if (IS_ERR(b)) {
+		o->ret = PTR_ERR(b);
+		goto out;
+	}
+	o->lsn = clfs_wblk_lsn(b);
+	o->ret = clfs_wblk_add(b, CLFS_REC_DATA, 0, 0, data, sizeof(data),
+			       &o->lsn);
+	if (o->ret)
+		clfs_wblk_abort(b);
+	else
+		o->ret = clfs_wblk_submit(b);
+out:
+	kthread_complete_and_exit(&o->done, 0);
+}
+
+static bool start_opener(struct kunit *test, struct opener *o,
+			 struct clfs_log *log)
+{
+	struct task_struct *t;
+
+	o->log = log;
+	o->ret = 1;
+	init_completion(&o->done);
+	t = kthread_run(opener_fn, o, "clfs-opener");
+	KUNIT_EXPECT_FALSE(test, IS_ERR(t));
+	return !IS_ERR(t);
+}
+
+/*
+ * One block is open at a time: a second writer waits for the slot and
+ * gets the place the first one leaves - the same place if it aborted.
+ * A shutdown wakes a waiting writer with -EIO.
+ */
+static void clfs_log_second_writer_waits_for_the_open_block(
+	struct kunit *test)
+{
+	struct tl *tl = tl_new_log(test, 512, CB, 2, 2);
+	struct opener *o = kunit_kcalloc(test, 2, sizeof(*o), GFP_KERNEL);
+	struct clfs_wblk *b;
+	u64 at;
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	KUNIT_ASSERT_EQ(test, tl_write(tl, 1, 2, TL_VAR), 0);
+	b = clfs_wblk_open(tl->log, 0, 4096);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	tl->open = b;
+	at = clfs_wblk_lsn(b);
+	if (!start_opener(test, &o[0], tl->log))
+		return;
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&o[0].done));
+	tl->open = NULL;
+	clfs_wblk_abort(b);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&o[0].done,
+							    10 * HZ));
+	KUNIT_EXPECT_EQ(test, o[0].ret, 0);
+	KUNIT_EXPECT_EQ(test, o[0].lsn, at);
+
+	/* Now a shutdown while a writer waits. */
+	b = clfs_wblk_open(tl->log, 0, 4096);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	tl->open = b;
+	if (!start_opener(test, &o[1], tl->log))
+		return;
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&o[1].done));
+	clfs_memdev_inject_flush_fault(tl->m, 1, false);
+	KUNIT_EXPECT_EQ(test, clfs_log_flush(tl->log, o[0].lsn), -EIO);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&o[1].done,
+							    10 * HZ));
+	KUNIT_EXPECT_EQ(test, o[1].ret, -EIO);
+	/* The holder's block cannot be written either. */
+	KUNIT_EXPECT_EQ(test, clfs_wblk_add(b, CLFS_REC_DATA, 0, 0, tl->data,
+					    8, &at), 0);
+	tl->open = NULL;
+	KUNIT_EXPECT_EQ(test, clfs_wblk_submit(b), -EIO);
+}
+
 /* ---- shutdown ------------------------------------------------------------ */
 
 /*
@@ -1754,6 +1847,7 @@ static struct kunit_case clfs_log_cases[] = {
 			 sector_gen_params),
 	KUNIT_CASE_PARAM(clfs_log_failed_flush_shuts_down, sector_gen_params),
 	KUNIT_CASE(clfs_log_failed_flush_fails_waiting_flushers),
+	KUNIT_CASE(clfs_log_second_writer_waits_for_the_open_block),
 	{}
 };
 

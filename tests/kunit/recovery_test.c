@@ -513,6 +513,128 @@ static void clfs_recovery_random_crashes_keep_a_durable_prefix(
 		   info.head_lsn, info.epoch);
 }
 
+enum md_op { MD_ACTIVATE, MD_ADVANCE, MD_ADD, MD_REMOVE };
+
+struct md_crash {
+	const char *name;
+	enum md_op op;
+	unsigned int nth;	/* which write of the operation */
+	bool torn;
+	unsigned int keep_sectors;
+};
+
+static const struct md_crash md_crashes[] = {
+	{ "activate_first_fails", MD_ACTIVATE, 1, false, 0 },
+	{ "activate_first_torn", MD_ACTIVATE, 1, true, 3 },
+	{ "activate_second_fails", MD_ACTIVATE, 2, false, 0 },
+	{ "activate_second_torn", MD_ACTIVATE, 2, true, 3 },
+	{ "activate_then_block_fails", MD_ACTIVATE, 3, false, 0 },
+	{ "activate_then_block_torn", MD_ACTIVATE, 3, true, 1 },
+	{ "advance_first_fails", MD_ADVANCE, 1, false, 0 },
+	{ "advance_first_torn", MD_ADVANCE, 1, true, 5 },
+	{ "advance_second_fails", MD_ADVANCE, 2, false, 0 },
+	{ "advance_second_torn", MD_ADVANCE, 2, true, 5 },
+	{ "add_fails", MD_ADD, 1, false, 0 },
+	{ "add_torn", MD_ADD, 1, true, 2 },
+	{ "remove_fails", MD_REMOVE, 1, false, 0 },
+	{ "remove_torn", MD_REMOVE, 1, true, 2 },
+};
+
+static void md_crash_desc(const struct md_crash *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(md_crash, md_crashes, md_crash_desc);
+
+/*
+ * A crash in the middle of any metadata change - activating a container
+ * (two commits, then its first block), recycling (two commits), adding or
+ * removing a container: the log opens with every flushed record, in the
+ * state before or after the change, and goes on working.
+ */
+static void clfs_recovery_crash_in_metadata_change(struct kunit *test)
+{
+	const struct md_crash *c = test->param_value;
+	struct tl *tl = tl_new_log(test, 512, CB, 3, 4);
+	struct clfs_log_info a, b;
+	u32 slot = 2;
+	u64 to = 0;
+	int ret;
+
+	tl->block_bytes = 4096;
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, 8), 0);
+	if (c->op != MD_ACTIVATE)
+		KUNIT_ASSERT_EQ(test, tl_write(tl, 2, 8, TL_VAR), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	if (c->op == MD_ADVANCE)
+		to = tl->recs[tl->nr_recs - 1].lsn;
+	tl_info(tl, &a);
+
+	if (c->torn)
+		clfs_memdev_inject_torn_write(tl->m, c->nth, c->keep_sectors);
+	else
+		clfs_memdev_inject_write_fault(tl->m, c->nth, false);
+	switch (c->op) {
+	case MD_ACTIVATE:
+		ret = tl_write_block(tl, 4, TL_VAR);
+		if (c->nth == 3) {
+			/* The block write itself failed, after submission. */
+			KUNIT_EXPECT_EQ(test, ret, 4);
+			ret = tl_flush(tl);
+		}
+		break;
+	case MD_ADVANCE:
+		ret = clfs_log_advance_recovery(tl->log, to);
+		break;
+	case MD_ADD:
+		ret = clfs_container_add(tl->log, 1);
+		break;
+	case MD_REMOVE:
+		ret = clfs_container_remove(tl->log, &slot, 1);
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, ret, -EIO);
+	tl_info(tl, &b);
+	KUNIT_EXPECT_TRUE(test, b.flags & CLFS_LOG_SHUT_DOWN);
+	tl_crash(tl, NULL, NULL);
+	clfs_memdev_clear_faults(tl->m);
+
+	reopen(tl);
+	tl_verify(tl);
+	tl_info(tl, &b);
+	switch (c->op) {
+	case MD_ACTIVATE:
+		KUNIT_EXPECT_EQ(test, b.head_lsn,
+				clfs_lsn_make(CLFS_CID_FIRST + 1, 0, 0));
+		KUNIT_EXPECT_TRUE(test, b.nr_active == 1 || b.nr_active == 2);
+		break;
+	case MD_ADVANCE:
+		KUNIT_EXPECT_TRUE(test, b.recovery_lsn == a.recovery_lsn ||
+				  b.recovery_lsn == clfs_lsn_block(to));
+		if (b.recovery_lsn == a.recovery_lsn)
+			KUNIT_EXPECT_EQ(test, b.nr_active, 2U);
+		break;
+	case MD_ADD:
+		KUNIT_EXPECT_TRUE(test, b.nr_containers == 3 ||
+				  b.nr_containers == 4);
+		break;
+	case MD_REMOVE:
+		KUNIT_EXPECT_TRUE(test, b.nr_containers == 3 ||
+				  b.nr_containers == 2);
+		break;
+	}
+	/* It goes on: recycle, write across a container, crash, reopen. */
+	KUNIT_ASSERT_GT(test, tl->nr_recs, 0U);
+	KUNIT_ASSERT_EQ(test, tl_advance(tl, tl->recs[tl->nr_recs - 1].lsn), 0);
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, 8), 0);
+	KUNIT_ASSERT_EQ(test, tl_write(tl, 2, 8, TL_VAR), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), tl->durable_recs);
+}
+
 /* ---- metadata copies ---------------------------------------------------- */
 
 struct md_damage {
@@ -831,6 +953,8 @@ static struct kunit_case clfs_recovery_cases[] = {
 			 sector_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_random_crashes_keep_a_durable_prefix,
 			 sector_gen_params),
+	KUNIT_CASE_PARAM(clfs_recovery_crash_in_metadata_change,
+			 md_crash_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_damaged_md_copy_falls_back_to_the_other,
 			 md_damage_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_damaged_newest_copy_after_crash_keeps_orphans_out,
