@@ -32,20 +32,6 @@
 
 #define CB		SZ_64K	/* container size */
 
-static const unsigned int sector_params[] = { 512, 4096 };
-
-static void sector_desc(const unsigned int *p, char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "sector_%u", *p);
-}
-
-KUNIT_ARRAY_PARAM(sector, sector_params, sector_desc);
-
-static unsigned int param_sector(struct kunit *test)
-{
-	return *(const unsigned int *)test->param_value;
-}
-
 static u64 lsn_of(u32 cid, u32 off)
 {
 	return clfs_lsn_make(cid, off, 0);
@@ -53,26 +39,17 @@ static u64 lsn_of(u32 cid, u32 off)
 
 static u64 md_writes_on_device(struct tl *tl)
 {
-	struct clfs_memdev_stats st;
-
-	clfs_memdev_get_stats(tl->m, &st);
-	return st.fua_writes;
+	return tl_stats(tl).fua_writes;
 }
 
 static u64 device_flushes(struct tl *tl)
 {
-	struct clfs_memdev_stats st;
-
-	clfs_memdev_get_stats(tl->m, &st);
-	return st.flushes;
+	return tl_stats(tl).flushes;
 }
 
 static u64 device_writes(struct tl *tl)
 {
-	struct clfs_memdev_stats st;
-
-	clfs_memdev_get_stats(tl->m, &st);
-	return st.writes;
+	return tl_stats(tl).writes;
 }
 
 /* Polls @cond for up to ten seconds. */
@@ -88,7 +65,7 @@ static u64 device_writes(struct tl *tl)
 
 static void clfs_log_new_log_reports_empty_state(struct kunit *test)
 {
-	unsigned int sector = param_sector(test);
+	unsigned int sector = tl_param_sector(test);
 	struct tl *tl = tl_new(test, sector, TL_MD_AREA + 4 * CB);
 	struct clfs_log_info info;
 	u32 i;
@@ -124,7 +101,7 @@ static void clfs_log_new_log_reports_empty_state(struct kunit *test)
 
 static void clfs_log_query_counts_blocks_bytes_and_flushes(struct kunit *test)
 {
-	unsigned int sector = param_sector(test);
+	unsigned int sector = tl_param_sector(test);
 	struct tl *tl = tl_new_log(test, sector, CB, 2, 2);
 	struct clfs_log_info info;
 
@@ -234,7 +211,7 @@ static void clfs_log_open_rejects_unknown_flags(struct kunit *test)
 
 static void clfs_log_open_unformatted_device_is_enodata(struct kunit *test)
 {
-	struct tl *tl = tl_new(test, param_sector(test), TL_MD_AREA + 2 * CB);
+	struct tl *tl = tl_new(test, tl_param_sector(test), TL_MD_AREA + 2 * CB);
 
 	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -ENODATA);
 	KUNIT_EXPECT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), -ENODATA);
@@ -280,7 +257,7 @@ static void clfs_log_reopen_keeps_uuid_and_starts_new_epoch(struct kunit *test)
 /* Formatting again gives a new log: old blocks fail its crc. */
 static void clfs_log_create_over_old_log_starts_empty(struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 2);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 2);
 	struct clfs_log_info a, b;
 
 	KUNIT_ASSERT_EQ(test, tl_write(tl, 4, 3, TL_VAR), 0);
@@ -298,7 +275,7 @@ static void clfs_log_create_over_old_log_starts_empty(struct kunit *test)
 static void clfs_log_read_only_open_writes_nothing(struct kunit *test)
 {
 	/* A spare slot, so that adding a container is refused as read-only. */
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 3, 4);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 3, 4);
 	struct clfs_log_info a, b;
 	u32 ids[1] = { 2 };
 	u64 writes;
@@ -414,7 +391,7 @@ static void clfs_log_unknown_incompat_feature_is_refused(struct kunit *test)
 /* Close flushes: nothing written before it is lost by a power cut. */
 static void clfs_log_close_makes_everything_durable(struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 2);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 2);
 
 	KUNIT_ASSERT_EQ(test, tl_write(tl, 5, 3, TL_VAR), 0);
 	tl_close(tl);
@@ -428,7 +405,7 @@ static void clfs_log_close_makes_everything_durable(struct kunit *test)
 
 static void clfs_log_record_lsns_name_block_and_index(struct kunit *test)
 {
-	unsigned int sector = param_sector(test);
+	unsigned int sector = tl_param_sector(test);
 	struct tl *tl = tl_new_log(test, sector, CB, 2, 2);
 	u64 pos = lsn_of(CLFS_CID_FIRST, 0);
 	u32 b, i;
@@ -456,7 +433,7 @@ static void clfs_log_record_lsns_name_block_and_index(struct kunit *test)
 
 static void clfs_log_wblk_open_checks_args(struct kunit *test)
 {
-	unsigned int sector = param_sector(test);
+	unsigned int sector = tl_param_sector(test);
 	struct tl *tl = tl_new_log(test, sector, CB, 2, 2);
 	struct clfs_wblk *b;
 
@@ -801,7 +778,7 @@ static void clfs_log_container_remove_rules(struct kunit *test)
 /* The logical-physical mapping and the container set survive reopening. */
 static void clfs_log_container_mapping_survives_reopen(struct kunit *test)
 {
-	struct tl *tl = tl_new(test, param_sector(test), TL_MD_AREA + 8 * CB);
+	struct tl *tl = tl_new(test, tl_param_sector(test), TL_MD_AREA + 8 * CB);
 	struct clfs_container_info before[8], after[8];
 	u32 gone[1] = { 1 };
 	int n, i;
@@ -841,7 +818,7 @@ static void clfs_log_container_mapping_survives_reopen(struct kunit *test)
 static void clfs_log_container_activated_durably_before_use(
 	struct kunit *test)
 {
-	unsigned int sector = param_sector(test);
+	unsigned int sector = tl_param_sector(test);
 	struct tl *tl = tl_new(test, sector, TL_MD_AREA + 4 * CB);
 	struct clfs_container_info ci[4];
 	struct clfs_log_info a, b;
@@ -896,7 +873,7 @@ static void clfs_log_container_activated_durably_before_use(
 static void clfs_log_full_log_is_enospc_until_recovery_advances(
 	struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 2);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 2);
 	struct clfs_container_info ci[2];
 	struct clfs_log_info info;
 	struct clfs_blk blk;
@@ -1032,7 +1009,7 @@ static void clfs_log_advance_recovery_failing_free_keeps_log_consistent(
 static void clfs_log_recycling_grows_logical_ids_forever(struct kunit *test)
 {
 	const u32 nr = 3, wraps = 12;
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, nr, nr);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, nr, nr);
 	struct clfs_container_info ci[3];
 	struct clfs_log_info info;
 	u32 last_cid = CLFS_CID_FIRST, advances = 0, blocks = 0;
@@ -1129,7 +1106,7 @@ static void clfs_log_flush_checks_lsn(struct kunit *test)
 /* Flushing one record makes its block and every block before it durable. */
 static void clfs_log_flush_to_lsn_survives_power_cut(struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 2);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 2);
 	struct clfs_log_info info;
 
 	KUNIT_ASSERT_EQ(test, tl_write(tl, 4, 3, TL_VAR), 0);
@@ -1181,7 +1158,7 @@ static bool start_flusher(struct kunit *test, struct flusher *f,
  */
 static void clfs_log_flush_waits_for_earlier_blocks(struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 2);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 2);
 	struct flusher *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	struct clfs_blk blk;
 	struct clfs_io *io;
@@ -1294,7 +1271,7 @@ static void check_gc_record(struct kunit *test, struct tl *tl, u64 lsn,
  */
 static void clfs_log_group_commit_shares_one_device_flush(struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 2);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 2);
 	struct gc_thread *t;
 	struct clfs_log_info info;
 	struct task_struct *task;
@@ -1703,7 +1680,7 @@ static void clfs_log_second_writer_waits_for_the_open_block(
  */
 static void clfs_log_failed_block_write_shuts_down(struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 3);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 3);
 	struct clfs_log_info info;
 	u64 bad_lsn, first;
 	int ret;
@@ -1746,7 +1723,7 @@ static void clfs_log_failed_block_write_shuts_down(struct kunit *test)
 /* A failed device flush is -EIO, and so is every later flush. */
 static void clfs_log_failed_flush_shuts_down(struct kunit *test)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, 2, 2);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, 2, 2);
 	struct clfs_log_info info;
 
 	KUNIT_ASSERT_EQ(test, tl_write(tl, 2, 3, TL_VAR), 0);
@@ -1794,28 +1771,28 @@ static void clfs_log_failed_flush_fails_waiting_flushers(struct kunit *test)
 
 static struct kunit_case clfs_log_cases[] = {
 	KUNIT_CASE_PARAM(clfs_log_new_log_reports_empty_state,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_query_counts_blocks_bytes_and_flushes,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_create_checks_params,
 			 create_case_gen_params),
 	KUNIT_CASE(clfs_log_open_rejects_unknown_flags),
 	KUNIT_CASE_PARAM(clfs_log_open_unformatted_device_is_enodata,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE(clfs_log_open_refuses_other_sector_size),
 	KUNIT_CASE(clfs_log_reopen_keeps_uuid_and_starts_new_epoch),
 	KUNIT_CASE_PARAM(clfs_log_create_over_old_log_starts_empty,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_read_only_open_writes_nothing,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE(clfs_log_read_only_storage_opens_read_only),
 	KUNIT_CASE(clfs_log_unknown_ro_compat_feature_opens_read_only),
 	KUNIT_CASE(clfs_log_unknown_incompat_feature_is_refused),
 	KUNIT_CASE_PARAM(clfs_log_close_makes_everything_durable,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_record_lsns_name_block_and_index,
-			 sector_gen_params),
-	KUNIT_CASE_PARAM(clfs_log_wblk_open_checks_args, sector_gen_params),
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_log_wblk_open_checks_args, tl_sector_params),
 	KUNIT_CASE(clfs_log_wblk_add_checks_records),
 	KUNIT_CASE(clfs_log_record_too_big_for_container_rest_is_enospc),
 	KUNIT_CASE(clfs_log_multiplexed_blocks_carry_their_stream),
@@ -1825,27 +1802,27 @@ static struct kunit_case clfs_log_cases[] = {
 	KUNIT_CASE_PARAM(clfs_log_container_remove_rules,
 			 remove_case_gen_params),
 	KUNIT_CASE_PARAM(clfs_log_container_mapping_survives_reopen,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_container_activated_durably_before_use,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_full_log_is_enospc_until_recovery_advances,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE(clfs_log_advance_recovery_checks_lsn),
 	KUNIT_CASE(clfs_log_advance_recovery_failing_free_keeps_log_consistent),
 	KUNIT_CASE_PARAM(clfs_log_recycling_grows_logical_ids_forever,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE(clfs_log_flush_checks_lsn),
 	KUNIT_CASE_PARAM(clfs_log_flush_to_lsn_survives_power_cut,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_flush_waits_for_earlier_blocks,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_log_group_commit_shares_one_device_flush,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE(clfs_log_concurrent_writers_flush_and_survive),
 	KUNIT_CASE(clfs_log_container_changes_race_with_writers),
 	KUNIT_CASE_PARAM(clfs_log_failed_block_write_shuts_down,
-			 sector_gen_params),
-	KUNIT_CASE_PARAM(clfs_log_failed_flush_shuts_down, sector_gen_params),
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_log_failed_flush_shuts_down, tl_sector_params),
 	KUNIT_CASE(clfs_log_failed_flush_fails_waiting_flushers),
 	KUNIT_CASE(clfs_log_second_writer_waits_for_the_open_block),
 	{}

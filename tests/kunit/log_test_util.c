@@ -12,6 +12,41 @@
 #include "storage/clfs_storage.h"
 #include "log_test_util.h"
 
+/* ---- parameters ----------------------------------------------------------- */
+
+/* The sector sizes the format supports; most cases run with both. */
+static const unsigned int tl_sectors[] = { 512, 4096 };
+
+static void tl_sector_desc(const unsigned int *p, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "sector_%u", *p);
+}
+
+KUNIT_ARRAY_PARAM(tl_sector, tl_sectors, tl_sector_desc);
+
+/**
+ * tl_sector_params() - KUNIT_CASE_PARAM generator: 512, then 4096
+ * @prev: the previous parameter, or NULL
+ * @desc: receives its description
+ *
+ * Return: the next parameter, or NULL after the last.
+ */
+const void *tl_sector_params(const void *prev, char *desc)
+{
+	return tl_sector_gen_params(prev, desc);
+}
+
+/**
+ * tl_param_sector() - the sector size of a case run by tl_sector_params()
+ * @test: the case
+ *
+ * Return: the sector size.
+ */
+unsigned int tl_param_sector(struct kunit *test)
+{
+	return *(const unsigned int *)test->param_value;
+}
+
 /* ---- the device and the log -------------------------------------------- */
 
 static void tl_res_free(struct kunit_resource *res)
@@ -204,6 +239,20 @@ u64 tl_head(struct tl *tl)
 	return info.head_lsn;
 }
 
+/**
+ * tl_stats() - what reached the device so far
+ * @tl: helper state
+ *
+ * Return: the device's counters.
+ */
+struct clfs_memdev_stats tl_stats(struct tl *tl)
+{
+	struct clfs_memdev_stats st;
+
+	clfs_memdev_get_stats(tl->m, &st);
+	return st;
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 /**
@@ -309,8 +358,10 @@ int tl_write_block(struct tl *tl, u32 nr_records, u32 data_bytes)
 	}
 	blk = &tl->blks[tl->nr_blks];
 	blk->lsn = clfs_wblk_lsn(b);
-	KUNIT_EXPECT_EQ(test, clfs_md_lsn_to_dev(tl->log->md, blk->lsn,
-						 &blk->dev_offset), 0);
+	mutex_lock(&tl->log->md_lock);
+	ret = clfs_md_lsn_to_dev(tl->log->md, blk->lsn, &blk->dev_offset);
+	mutex_unlock(&tl->log->md_lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
 	blk->first_rec = first;
 	blk->nr_recs = tl->nr_recs - first;
 	tl->open = NULL;

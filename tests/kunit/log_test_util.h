@@ -20,6 +20,7 @@
 #include <kunit/test.h>
 #include <linux/clfs.h>
 #include "log/clfs_log.h"
+#include "storage/clfs_storage.h"
 
 /* Device bytes before the first container slot. */
 #define TL_MD_AREA		((u64)CLFS_MD_AREA_BYTES)
@@ -104,6 +105,9 @@ struct tl {
 	u8 *data;
 };
 
+const void *tl_sector_params(const void *prev, char *desc);
+unsigned int tl_param_sector(struct kunit *test);
+
 struct tl *tl_new(struct kunit *test, unsigned int sector, u64 dev_bytes);
 struct tl *tl_new_log(struct kunit *test, unsigned int sector,
 		      u64 container_bytes, u32 nr_containers, u32 nr_slots);
@@ -116,6 +120,7 @@ void tl_crash(struct tl *tl,
 	      void *arg);
 void tl_info(struct tl *tl, struct clfs_log_info *info);
 u64 tl_head(struct tl *tl);
+struct clfs_memdev_stats tl_stats(struct tl *tl);
 
 void tl_fill(void *buf, u32 len, u32 seq);
 int tl_write_block(struct tl *tl, u32 nr_records, u32 data_bytes);
@@ -132,8 +137,9 @@ int tl_check_block(struct tl *tl, u64 lsn, u32 *first_rec);
 
 /*
  * A power cycle's keep callback (struct tl_keep as @arg): keeps the
- * unflushed write of block @first + j if bit j of @mask is set, and any
- * write that is not one of those blocks if @others.
+ * unflushed write of model block @first + j (j < @nr) if bit j of @mask is
+ * set, and any other unflushed write if @others; with @completed_only, a
+ * write whose completion had not run is never kept.
  */
 struct tl_keep {
 	const struct tl *tl;

@@ -30,20 +30,6 @@
 #define SMALL_RECS	3	/* a small block: 3 records of 100 bytes */
 #define SMALL_DATA	100
 
-static const unsigned int sector_params[] = { 512, 4096 };
-
-static void sector_desc(const unsigned int *p, char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "sector_%u", *p);
-}
-
-KUNIT_ARRAY_PARAM(sector, sector_params, sector_desc);
-
-static unsigned int param_sector(struct kunit *test)
-{
-	return *(const unsigned int *)test->param_value;
-}
-
 /* One small block: one sector on either sector size. */
 static int write_small(struct tl *tl, u32 nr_blocks)
 {
@@ -53,7 +39,7 @@ static int write_small(struct tl *tl, u32 nr_blocks)
 /* A log for these cases: @nr containers of 64 KiB. */
 static struct tl *new_log(struct kunit *test, u32 nr)
 {
-	struct tl *tl = tl_new_log(test, param_sector(test), CB, nr, nr);
+	struct tl *tl = tl_new_log(test, tl_param_sector(test), CB, nr, nr);
 
 	tl->block_bytes = max(tl->sector, 4096U);
 	return tl;
@@ -78,10 +64,7 @@ static void reopen(struct tl *tl)
 
 static u64 device_writes(struct tl *tl)
 {
-	struct clfs_memdev_stats st;
-
-	clfs_memdev_get_stats(tl->m, &st);
-	return st.writes;
+	return tl_stats(tl).writes;
 }
 
 /* ---- flushed data survives, unflushed data is a suffix ------------------- */
@@ -226,7 +209,7 @@ static void clfs_recovery_later_block_without_earlier_is_not_recovered(
  */
 static void clfs_recovery_torn_last_block_is_rejected(struct kunit *test)
 {
-	unsigned int sector = param_sector(test);
+	unsigned int sector = tl_param_sector(test);
 	struct tl *tl = new_log(test, 2);
 	struct tl_keep keep = { .tl = tl, .others = true };
 	u32 big, nsect, k, want;
@@ -787,7 +770,7 @@ static void clfs_recovery_both_md_copies_damaged_is_euclean(
 
 static void clfs_recovery_unformatted_device_is_enodata(struct kunit *test)
 {
-	struct tl *tl = tl_new(test, param_sector(test), TL_MD_AREA + 2 * CB);
+	struct tl *tl = tl_new(test, tl_param_sector(test), TL_MD_AREA + 2 * CB);
 	u8 *junk = tl->data;
 	u32 i;
 
@@ -934,43 +917,43 @@ static void clfs_recovery_read_only_open_recovers_without_writing(
 
 static struct kunit_case clfs_recovery_cases[] = {
 	KUNIT_CASE_PARAM(clfs_recovery_flushed_records_survive_power_cut,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_unflushed_blocks_written_back_are_kept,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_any_subset_of_unflushed_blocks_is_a_prefix,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_later_block_without_earlier_is_not_recovered,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_torn_last_block_is_rejected,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_out_of_order_completion_is_not_recovered,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_failed_write_ends_the_log,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_crash_in_epoch_commit_then_open_again,
 			 open_fault_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_shorter_sessions_never_resurrect_old_blocks,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_random_crashes_keep_a_durable_prefix,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_crash_in_metadata_change,
 			 md_crash_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_damaged_md_copy_falls_back_to_the_other,
 			 md_damage_gen_params),
 	KUNIT_CASE_PARAM(clfs_recovery_damaged_newest_copy_after_crash_keeps_orphans_out,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_both_md_copies_damaged_is_euclean,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_unformatted_device_is_enodata,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_read_error_fails_the_open,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_scans_only_from_recovery_lsn,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_end_at_start_of_activated_container,
-			 sector_gen_params),
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_read_only_open_recovers_without_writing,
-			 sector_gen_params),
+			 tl_sector_params),
 	{}
 };
 
