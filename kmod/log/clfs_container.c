@@ -164,10 +164,13 @@ EXPORT_SYMBOL_GPL(clfs_container_add);
  * @count: how many, at least one
  *
  * Only free containers can be removed: an active one holds records that
- * are still needed. All or nothing, and durable on return.
+ * are still needed. A log keeps at least CLFS_LOG_MIN_CONTAINERS: with
+ * one, the head could never leave the container the tail is in. All or
+ * nothing, and durable on return.
  *
- * Return: 0; -EINVAL for a zero @count, an id beyond the device's slots or
- * an id given twice; -ENOENT for a slot that is not part of the log;
+ * Return: 0; -EINVAL for a zero @count, an id beyond the device's slots,
+ * an id given twice, or a removal that would leave fewer than
+ * CLFS_LOG_MIN_CONTAINERS; -ENOENT for a slot that is not part of the log;
  * -EBUSY for an active container; -EROFS or -EIO.
  */
 int clfs_container_remove(struct clfs_log *log, const u32 *physical_ids,
@@ -199,8 +202,14 @@ int clfs_container_remove(struct clfs_log *log, const u32 *physical_ids,
 		else
 			c->state = CLFS_CONT_NONE;
 	}
-	if (!ret)
-		ret = clfs_md_commit(log);
+	if (!ret) {
+		u32 left = 0;
+
+		for (i = 0; i < next->geo.nr_slots; i++)
+			left += next->containers[i].state != CLFS_CONT_NONE;
+		ret = left < CLFS_LOG_MIN_CONTAINERS ? -EINVAL :
+		      clfs_md_commit(log);
+	}
 	mutex_unlock(&log->md_lock);
 	return ret;
 }

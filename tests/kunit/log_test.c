@@ -724,6 +724,7 @@ static const struct remove_case remove_cases[] = {
 	{ "far_beyond_device", { U32_MAX }, 1, false, -EINVAL },
 	{ "twice", { 1, 1 }, 2, false, -EINVAL },
 	{ "zero_count", { 1 }, 0, false, -EINVAL },
+	{ "below_minimum", { 1, 2, 3 }, 3, false, -EINVAL },
 	{ "null_ids", { 0 }, 1, true, -EINVAL },
 };
 
