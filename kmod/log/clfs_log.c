@@ -115,6 +115,7 @@ static void clfs_log_free(struct clfs_log *log)
 	if (log->owns_storage)
 		clfs_storage_release(log->storage);
 	kvfree(log->md_buf);
+	kfree(log->stream_last);
 	kvfree(log->md_next);
 	kvfree(log->md);
 	kfree(log);
@@ -151,8 +152,9 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 	log->md = kvzalloc(sizeof(*log->md), GFP_KERNEL);
 	log->md_next = kvzalloc(sizeof(*log->md_next), GFP_KERNEL);
 	log->md_buf = kvzalloc(CLFS_MD_COPY_BYTES, GFP_KERNEL);
+	log->stream_last = kcalloc(CLFS_MAX_STREAMS, sizeof(u64), GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!log->md || !log->md_next || !log->md_buf)
+	if (!log->md || !log->md_next || !log->md_buf || !log->stream_last)
 		goto fail;
 
 	ret = clfs_md_read(s, log->md, log->name);

@@ -34,6 +34,8 @@
 #include "../storage/clfs_storage.h"
 
 struct clfs_wblk;
+struct clfs_streams;
+struct kvec;
 
 /**
  * struct clfs_log - an open log
@@ -49,6 +51,9 @@ struct clfs_wblk;
  * @crc_seed: block crc seed derived from the uuid
  * @read_only: no block or metadata is ever written
  * @recovered_blocks: valid blocks the open-time scan found
+ * @stream_last: per stream id, the youngest record the open-time scan found
+ *	(CLFS_LSN_NULL if none); the stream layer takes it from there
+ * @streams: the stream layer's state (kmod/stream), NULL until it attaches
  * @lock: protects the fields below
  * @open_blk: the block being filled, at most one (see clfs_write.c)
  * @head_lsn: where the next block starts (after @open_blk, if any)
@@ -76,6 +81,8 @@ struct clfs_log {
 	u32 crc_seed;
 	bool read_only;
 	u64 recovered_blocks;
+	u64 *stream_last;
+	struct clfs_streams *streams;
 
 	spinlock_t lock;
 	struct clfs_wblk *open_blk;
@@ -124,6 +131,15 @@ struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
 int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 		  u64 undo_next_lsn, const void *data, u32 data_bytes,
 		  u64 *lsn);
+u32 clfs_gather_bytes(const struct kvec *vec, u32 nr, u32 align);
+int clfs_wblk_add_vec(struct clfs_wblk *b, u32 type, u64 prev_lsn,
+		      u64 undo_next_lsn, const struct kvec *vec, u32 nr,
+		      u32 align, u64 *lsn);
+void clfs_wblk_set_retire(struct clfs_wblk *b, void (*fn)(void *arg),
+			  void *arg);
+u32 clfs_wblk_records(const struct clfs_wblk *b);
+void clfs_wblk_copy(const struct clfs_wblk *b, void *buf, struct clfs_blk *blk);
+int clfs_log_wait_completed(struct clfs_log *log, u64 lsn);
 u64 clfs_wblk_lsn(const struct clfs_wblk *b);
 int clfs_wblk_submit(struct clfs_wblk *b);
 void clfs_wblk_abort(struct clfs_wblk *b);

@@ -100,6 +100,11 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 			break;
 		}
 		log->recovered_blocks++;
+		/* Blocks below created_lsn belong to an earlier stream of this id. */
+		if (blk.nr_records &&
+		    md->streams[blk.stream_id].state == CLFS_STREAM_ACTIVE &&
+		    blk.lsn >= md->streams[blk.stream_id].created_lsn)
+			log->stream_last[blk.stream_id] = blk.lsn + blk.nr_records - 1;
 		min_epoch = blk.epoch;
 		epoch = max(epoch, blk.epoch);
 		lsn = clfs_blk_next_lsn(md, &blk);

@@ -33,6 +33,7 @@
 
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 #include "clfs_log.h"
@@ -52,6 +53,9 @@
  * @close_container: a record did not fit in what is left of the container:
  *	seal with CLFS_BLK_F_CONTAINER_END so the next block starts afresh in
  *	the next container instead of in the sliver after this one
+ * @retired: called once when the block is gone (retired after its write,
+ *	or aborted), in process context, so its owner can count buffers
+ * @retired_arg: for @retired
  * @done: the write completed (under log->lock)
  * @err: its result
  */
@@ -67,12 +71,16 @@ struct clfs_wblk {
 	u32 cap;
 	u32 alloc;
 	bool close_container;
+	void (*retired)(void *arg);
+	void *retired_arg;
 	bool done;
 	int err;
 };
 
 static void clfs_wblk_free(struct clfs_wblk *b)
 {
+	if (b->retired)
+		b->retired(b->retired_arg);
 	kvfree(b->buf);
 	kfree(b);
 }
@@ -261,14 +269,41 @@ fail:
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open);
 
 /**
- * clfs_wblk_add() - append one record to an open block
+ * clfs_gather_bytes() - size of a record's data made of several entries
+ * @vec: the entries
+ * @nr: how many
+ * @align: each entry starts on a multiple of this many bytes from the start
+ *	of the record's data (0 or 1: packed); a power of two
+ *
+ * Return: the data size including the zero padding between entries, or
+ * U32_MAX if it does not fit in 32 bits.
+ */
+u32 clfs_gather_bytes(const struct kvec *vec, u32 nr, u32 align)
+{
+	u64 off = 0;
+	u32 i;
+
+	if (align < 1)
+		align = 1;
+	for (i = 0; i < nr; i++) {
+		off = round_up(off, (u64)align) + vec[i].iov_len;
+		if (off > U32_MAX)
+			return U32_MAX;
+	}
+	return (u32)off;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_gather_bytes);
+
+/**
+ * clfs_wblk_add_vec() - append one record, gathered from several entries
  * @b: the block
  * @type: CLFS_REC_DATA or CLFS_REC_RESTART
  * @prev_lsn: the client's previous LSN (CLFS_LSN_NULL, CLFS_LSN_INVALID or
  *	an older record)
  * @undo_next_lsn: the client's undo-next LSN, same rules
- * @data: the client's bytes
- * @data_bytes: how many
+ * @vec: the entries, concatenated into the record's data
+ * @nr: how many entries
+ * @align: see clfs_gather_bytes(); the padding is zero
  * @lsn: receives the record's LSN
  *
  * Return: 0; -ENOSPC when the block has no room left for this record (the
@@ -276,9 +311,11 @@ EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open);
  * block of the caller's size could ever hold it; -EINVAL for a bad type or
  * back-pointer.
  */
-int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
-		  u64 undo_next_lsn, const void *data, u32 data_bytes, u64 *lsn)
+int clfs_wblk_add_vec(struct clfs_wblk *b, u32 type, u64 prev_lsn,
+		      u64 undo_next_lsn, const struct kvec *vec, u32 nr,
+		      u32 align, u64 *lsn)
 {
+	u32 data_bytes = clfs_gather_bytes(vec, nr, align);
 	u32 need = clfs_rec_disk_bytes(data_bytes);
 	struct clfs_rec rec = {
 		.lsn = b->hdr.lsn + b->hdr.nr_records,
@@ -288,9 +325,10 @@ int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 		.type = type,
 	};
 	void *dst = b->buf + b->hdr.used_bytes;
+	u32 i, off = 0;
 	int ret;
 
-	if (!need || CLFS_BLK_HDR_BYTES + need > b->max)
+	if (data_bytes == U32_MAX || !need || CLFS_BLK_HDR_BYTES + need > b->max)
 		return -E2BIG;
 	if (b->hdr.nr_records >= CLFS_LSN_RECORDS_PER_BLOCK)
 		return -ENOSPC;
@@ -302,13 +340,86 @@ int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 	ret = clfs_rec_encode(b->log->md, &rec, dst, b->cap - b->hdr.used_bytes);
 	if (ret < 0)
 		return ret;
-	memcpy(dst + CLFS_REC_HDR_BYTES, data, data_bytes);
+	dst += CLFS_REC_HDR_BYTES;
+	for (i = 0; i < nr; i++) {
+		u32 at = round_up(off, max(align, 1U));
+
+		memset(dst + off, 0, at - off);
+		memcpy(dst + at, vec[i].iov_base, vec[i].iov_len);
+		off = at + vec[i].iov_len;
+	}
 	b->hdr.used_bytes += ret;
 	b->hdr.nr_records++;
 	*lsn = rec.lsn;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_add_vec);
+
+/**
+ * clfs_wblk_add() - append one record from one buffer
+ * @b: the block
+ * @type: CLFS_REC_DATA or CLFS_REC_RESTART
+ * @prev_lsn: the client's previous LSN
+ * @undo_next_lsn: the client's undo-next LSN
+ * @data: the client's bytes
+ * @data_bytes: how many
+ * @lsn: receives the record's LSN
+ *
+ * Return: as clfs_wblk_add_vec().
+ */
+int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
+		  u64 undo_next_lsn, const void *data, u32 data_bytes, u64 *lsn)
+{
+	struct kvec v = { .iov_base = (void *)data, .iov_len = data_bytes };
+
+	return clfs_wblk_add_vec(b, type, prev_lsn, undo_next_lsn, &v, 1, 1, lsn);
+}
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_add);
+
+/**
+ * clfs_wblk_set_retire() - be told when a block is gone
+ * @b: an open block
+ * @fn: called once, in process context, after the block retired (its
+ *	write completed, successfully or not) or was aborted
+ * @arg: for @fn
+ */
+void clfs_wblk_set_retire(struct clfs_wblk *b, void (*fn)(void *arg),
+			  void *arg)
+{
+	b->retired = fn;
+	b->retired_arg = arg;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_set_retire);
+
+/**
+ * clfs_wblk_records() - how many records an open block holds
+ * @b: the block
+ *
+ * Return: the count.
+ */
+u32 clfs_wblk_records(const struct clfs_wblk *b)
+{
+	return b->hdr.nr_records;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_records);
+
+/**
+ * clfs_wblk_copy() - copy an open block for a reader
+ * @b: the block, kept open by the caller's lock against submission
+ * @buf: CLFS_BLK_MAX_BYTES
+ * @blk: receives a header describing what is in @buf so far
+ *
+ * Records of the open block are readable before they are written; the
+ * copy can be walked with clfs_rec_iter_init() like a block read back.
+ */
+void clfs_wblk_copy(const struct clfs_wblk *b, void *buf, struct clfs_blk *blk)
+{
+	memcpy(buf, b->buf, b->hdr.used_bytes);
+	*blk = b->hdr;
+	blk->disk_bytes = round_up(b->hdr.used_bytes,
+				   b->log->md->geo.sector_bytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_copy);
 
 /**
  * clfs_wblk_lsn() - the LSN of an open block (its record 0)
@@ -391,6 +502,30 @@ int clfs_wblk_submit(struct clfs_wblk *b)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_submit);
+
+/**
+ * clfs_log_wait_completed() - wait until a submitted block has completed
+ * @log: the log
+ * @lsn: an LSN in a submitted block
+ *
+ * Return: 0 once the block's write completed (it can be read back), -EIO
+ * if the log was shut down, -EINVAL if @lsn is not in a submitted block,
+ * -EINTR on a fatal signal.
+ */
+int clfs_log_wait_completed(struct clfs_log *log, u64 lsn)
+{
+	u64 blk = clfs_lsn_block(lsn);
+	int ret;
+
+	if (blk >= READ_ONCE(log->head_lsn))
+		return -EINVAL;
+	ret = wait_event_killable(log->wait, READ_ONCE(log->completed_lsn) > blk ||
+				  READ_ONCE(log->shutdown));
+	if (ret)
+		return ret;
+	return READ_ONCE(log->completed_lsn) > blk ? 0 : -EIO;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_log_wait_completed);
 
 /**
  * clfs_log_flush() - make records durable
