@@ -16,6 +16,11 @@
  *   -EBUSY       a container is still needed (active)
  *   -EROFS       the log is open read-only
  *   -EIO         an I/O error shut the log down; it must be closed
+ *   -E2BIG       a record larger than a block of the marshalling area
+ *   -ENODATA     (reads) the end of the stream: no further record
+ *   -ERANGE      (reads, tails) before the start of the log: below the base
+ *                and the archive tail
+ *   -ENOENT      (reads) an LSN that names no record of the stream
  *
  * The structures shared with userspace (struct clfs_log_params,
  * struct clfs_log_info, struct clfs_container_info) and the LSN helpers
@@ -28,6 +33,9 @@
 #include <uapi/linux/clfs.h>
 
 struct clfs_log;
+struct clfs_stream;
+struct clfs_marshal;
+struct kvec;
 
 /* clfs_log_open() flags. */
 #define CLFS_OPEN_READ_ONLY	(1U << 0)
@@ -44,5 +52,68 @@ int clfs_container_remove(struct clfs_log *log, const u32 *physical_ids,
 			  u32 count);
 int clfs_container_scan(struct clfs_log *log, u32 first_physical_id,
 			struct clfs_container_info *info, u32 max);
+
+int clfs_stream_create(struct clfs_log *log, u32 *stream_id);
+struct clfs_stream *clfs_stream_open(struct clfs_log *log, u32 stream_id);
+void clfs_stream_close(struct clfs_stream *s);
+int clfs_stream_delete(struct clfs_log *log, u32 stream_id);
+int clfs_stream_reset(struct clfs_stream *s);
+int clfs_stream_query(struct clfs_stream *s, struct clfs_stream_info *info);
+
+/**
+ * struct clfs_marshal_params - a marshalling area's buffers
+ * @block_bytes: size of its log I/O blocks, rounded up to the sector size;
+ *	at most 1 MiB; the largest record is a little smaller
+ * @max_write_buffers: blocks being filled or written at once, 0 for no
+ *	limit; when all are busy, appenders wait for a write to complete
+ * @max_read_buffers: read contexts open at once, 0 for no limit
+ * @alloc_buffer: optional: returns @bytes of kernel memory aligned to 4096
+ *	(kmalloc, page allocator or vmalloc), or NULL; with @free_buffer
+ * @free_buffer: optional: frees what @alloc_buffer returned
+ * @buffer_ctx: passed to both
+ */
+struct clfs_marshal_params {
+	u32 block_bytes;
+	u32 max_write_buffers;
+	u32 max_read_buffers;
+	void *(*alloc_buffer)(size_t bytes, void *ctx);
+	void (*free_buffer)(void *buf, void *ctx);
+	void *buffer_ctx;
+};
+
+struct clfs_marshal *clfs_marshal_create(struct clfs_stream *s,
+					 const struct clfs_marshal_params *p);
+int clfs_marshal_delete(struct clfs_marshal *m);
+
+/**
+ * struct clfs_append - one call of clfs_reserve_and_append()
+ * @entries: the record's data, gathered from these buffers in order
+ * @nr_entries: how many (0 with @lsn NULL: reserve only)
+ * @entry_align: 0 or 1 packs the entries; a power of two up to 4096 starts
+ *	each on that boundary from the start of the data, zero-padded
+ * @type: CLFS_RECORD_DATA or CLFS_RECORD_RESTART
+ * @flags: CLFS_APPEND_*
+ * @prev_lsn: the client's previous LSN: CLFS_LSN_NULL, CLFS_LSN_INVALID
+ *	or an older record
+ * @undo_next_lsn: the ARIES undo-next LSN, same rules
+ * @nr_reserve: reservations to make in the same atomic step
+ * @reserve: @nr_reserve sizes; on return, the true sizes reserved
+ */
+struct clfs_append {
+	const struct kvec *entries;
+	u32 nr_entries;
+	u32 entry_align;
+	u32 type;
+	u32 flags;
+	u64 prev_lsn;
+	u64 undo_next_lsn;
+	u32 nr_reserve;
+	s64 *reserve;
+};
+
+int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
+			    u64 *lsn);
+int clfs_flush_to_lsn(struct clfs_marshal *m, u64 lsn, u64 *flushed_lsn);
+int clfs_flush_buffers(struct clfs_marshal *m);
 
 #endif /* _LINUX_CLFS_H */

@@ -111,6 +111,7 @@ EXPORT_SYMBOL_IF_KUNIT(clfs_log_create_on);
 
 static void clfs_log_free(struct clfs_log *log)
 {
+	clfs_streams_detach(log);
 	clfs_log_stop_writer(log);
 	if (log->owns_storage)
 		clfs_storage_release(log->storage);
@@ -192,6 +193,9 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 		if (ret)
 			goto fail;
 	}
+	ret = clfs_streams_attach(log);
+	if (ret)
+		goto fail;
 	pr_info("%s: log opened%s: %llu blocks recovered, end %#llx, epoch %u\n",
 		log->name, log->read_only ? " read-only" : "",
 		log->recovered_blocks, end, log->md->epoch);
@@ -277,6 +281,8 @@ void clfs_log_close(struct clfs_log *log)
 
 	if (!log)
 		return;
+	/* Write out the open block before the final flush covers it. */
+	clfs_streams_detach(log);
 	if (!log->read_only) {
 		ret = clfs_log_flush(log, CLFS_LSN_INVALID);
 		if (ret && ret != -EIO)

@@ -110,6 +110,10 @@ int clfs_md_commit(struct clfs_log *log);
 int clfs_md_write_copy(struct clfs_storage *s, const struct clfs_md *md,
 		       void *buf);
 
+/* kmod/stream/clfs_stream.c: the layer above, attached at open. */
+int clfs_streams_attach(struct clfs_log *log);
+void clfs_streams_detach(struct clfs_log *log);
+
 /* clfs_log.c: the engine's own entry points, on any storage. */
 int clfs_log_create_on(struct clfs_storage *s,
 		       const struct clfs_log_params *params);
@@ -128,6 +132,11 @@ int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn);
 /* clfs_write.c */
 struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
 				 u32 max_bytes);
+struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
+				     u32 max_bytes,
+				     void *(*alloc)(size_t bytes, void *ctx),
+				     void (*free)(void *buf, void *ctx),
+				     void *ctx);
 int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 		  u64 undo_next_lsn, const void *data, u32 data_bytes,
 		  u64 *lsn);
@@ -138,6 +147,7 @@ int clfs_wblk_add_vec(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 void clfs_wblk_set_retire(struct clfs_wblk *b, void (*fn)(void *arg),
 			  void *arg);
 u32 clfs_wblk_records(const struct clfs_wblk *b);
+bool clfs_wblk_closes_container(const struct clfs_wblk *b);
 void clfs_wblk_copy(const struct clfs_wblk *b, void *buf, struct clfs_blk *blk);
 int clfs_log_wait_completed(struct clfs_log *log, u64 lsn);
 u64 clfs_wblk_lsn(const struct clfs_wblk *b);

@@ -56,6 +56,8 @@
  * @retired: called once when the block is gone (retired after its write,
  *	or aborted), in process context, so its owner can count buffers
  * @retired_arg: for @retired
+ * @buf_free: frees @buf when a client allocator provided it, else NULL
+ * @buf_ctx: for @buf_free
  * @done: the write completed (under log->lock)
  * @err: its result
  */
@@ -73,6 +75,8 @@ struct clfs_wblk {
 	bool close_container;
 	void (*retired)(void *arg);
 	void *retired_arg;
+	void (*buf_free)(void *buf, void *ctx);
+	void *buf_ctx;
 	bool done;
 	int err;
 };
@@ -81,7 +85,10 @@ static void clfs_wblk_free(struct clfs_wblk *b)
 {
 	if (b->retired)
 		b->retired(b->retired_arg);
-	kvfree(b->buf);
+	if (b->buf_free)
+		b->buf_free(b->buf, b->buf_ctx);
+	else
+		kvfree(b->buf);
 	kfree(b);
 }
 
@@ -179,11 +186,15 @@ static void clfs_wblk_end_io(struct clfs_io *io, int err)
 }
 
 /**
- * clfs_wblk_open() - start the log's next block
+ * clfs_wblk_open_buf() - start the log's next block, in a client's buffer
  * @log: the log
  * @stream_id: the stream all its records belong to
  * @max_bytes: the caller's block size; the block may get less (the room
  *	left in its container), never more than CLFS_BLK_MAX_BYTES
+ * @alloc: NULL, or allocates the block buffer (sector-aligned kernel
+ *	memory from kmalloc, the page allocator or vmalloc)
+ * @free: frees what @alloc returned
+ * @ctx: for @alloc and @free
  *
  * Sleeps until no other block is open, and activates the next container
  * (a metadata commit) when the head has reached it.
@@ -192,8 +203,11 @@ static void clfs_wblk_end_io(struct clfs_io *io, int err)
  * when no free container is left, -EINVAL for a bad stream or size,
  * -EINTR if a fatal signal interrupted the wait.
  */
-struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
-				 u32 max_bytes)
+struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
+				     u32 max_bytes,
+				     void *(*alloc)(size_t bytes, void *ctx),
+				     void (*free)(void *buf, void *ctx),
+				     void *ctx)
 {
 	struct clfs_md *md = log->md;
 	u32 sector = md->geo.sector_bytes;
@@ -213,7 +227,21 @@ struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
 		return ERR_PTR(-ENOMEM);
 	b->log = log;
 	b->alloc = round_up(max_bytes, PAGE_SIZE);
-	b->buf = kvzalloc(b->alloc, GFP_KERNEL);
+	if (alloc) {
+		b->buf = alloc(b->alloc, ctx);
+		if (b->buf && !IS_ALIGNED((unsigned long)b->buf, sector)) {
+			free(b->buf, ctx);
+			kfree(b);
+			return ERR_PTR(-EINVAL);
+		}
+		if (b->buf) {
+			memset(b->buf, 0, b->alloc);
+			b->buf_free = free;
+			b->buf_ctx = ctx;
+		}
+	} else {
+		b->buf = kvzalloc(b->alloc, GFP_KERNEL);
+	}
 	if (!b->buf) {
 		kfree(b);
 		return ERR_PTR(-ENOMEM);
@@ -265,6 +293,21 @@ release:
 fail:
 	clfs_wblk_free(b);
 	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open_buf);
+
+/**
+ * clfs_wblk_open() - start the log's next block
+ * @log: the log
+ * @stream_id: the stream all its records belong to
+ * @max_bytes: the caller's block size (see clfs_wblk_open_buf())
+ *
+ * Return: as clfs_wblk_open_buf().
+ */
+struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
+				 u32 max_bytes)
+{
+	return clfs_wblk_open_buf(log, stream_id, max_bytes, NULL, NULL, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open);
 
@@ -390,6 +433,19 @@ void clfs_wblk_set_retire(struct clfs_wblk *b, void (*fn)(void *arg),
 	b->retired_arg = arg;
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_set_retire);
+
+/**
+ * clfs_wblk_closes_container() - must this block be written even if empty?
+ * @b: an open block
+ *
+ * Return: true when a record did not fit in what is left of the block's
+ * container: the block, written, sends the next one to the next container.
+ */
+bool clfs_wblk_closes_container(const struct clfs_wblk *b)
+{
+	return b->close_container;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_closes_container);
 
 /**
  * clfs_wblk_records() - how many records an open block holds

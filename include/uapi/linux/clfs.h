@@ -145,6 +145,65 @@ struct clfs_container_info {
 	__u64 device_offset;
 };
 
+/* ---- streams and records ---------------------------------------------- */
+
+/* Streams of a multiplexed log: ids 0 .. CLFS_MAX_STREAM_ID. */
+#define CLFS_MAX_STREAM_ID	127
+
+/* Record types (a read filter is a mask of (1 << type)). */
+#define CLFS_RECORD_DATA	1 /* the client's data */
+#define CLFS_RECORD_RESTART	2 /* a restart area: where recovery begins */
+#define CLFS_FILTER_DATA	(1U << CLFS_RECORD_DATA)
+#define CLFS_FILTER_RESTART	(1U << CLFS_RECORD_RESTART)
+#define CLFS_FILTER_ALL		(CLFS_FILTER_DATA | CLFS_FILTER_RESTART)
+
+/* Append flags. */
+#define CLFS_APPEND_FORCE_APPEND	(1U << 0) /* queue the block for writing now */
+#define CLFS_APPEND_FORCE_FLUSH		(1U << 1) /* durable before the call returns */
+#define CLFS_APPEND_USE_RESERVATION	(1U << 2) /* consume a reservation */
+#define CLFS_APPEND_FLAGS	(CLFS_APPEND_FORCE_APPEND | \
+				 CLFS_APPEND_FORCE_FLUSH | \
+				 CLFS_APPEND_USE_RESERVATION)
+
+/* Most entries one record may be gathered from. */
+#define CLFS_APPEND_MAX_ENTRIES	64
+
+/* Read context modes, numbered as CLFS's CLFS_CONTEXT_MODE. */
+#define CLFS_READ_UNDO_NEXT	1 /* follow undo-next LSNs */
+#define CLFS_READ_PREVIOUS	2 /* follow previous LSNs */
+#define CLFS_READ_FORWARD	3 /* the stream's next record */
+
+/**
+ * struct clfs_stream_info - what a stream query reports
+ * @stream_id: the stream
+ * @reserved0: zero
+ * @created_lsn: log position where the stream (or its last reset) began
+ * @base_lsn: oldest record the clients still need, or CLFS_LSN_NULL
+ * @last_lsn: youngest record appended, or CLFS_LSN_NULL
+ * @archive_tail_lsn: oldest record not yet archived (archived logs), or
+ *	CLFS_LSN_NULL
+ * @restart_lsn: newest restart area, or CLFS_LSN_NULL
+ * @flushed_lsn: every record before this position is durable (log-wide)
+ * @reserved_bytes: log space reserved for future records of the stream
+ * @reserved_records: records those reservations are for
+ * @reserved1: zero
+ * @reserved: zero
+ */
+struct clfs_stream_info {
+	__u32 stream_id;
+	__u32 reserved0;
+	__u64 created_lsn;
+	__u64 base_lsn;
+	__u64 last_lsn;
+	__u64 archive_tail_lsn;
+	__u64 restart_lsn;
+	__u64 flushed_lsn;
+	__u64 reserved_bytes;
+	__u32 reserved_records;
+	__u32 reserved1;
+	__u64 reserved[6];
+};
+
 /* ioctl type byte 0xCF; numbers 0x00-0x0f are control-device ioctls. */
 #define CLFS_IOC_MAGIC		0xCF
 

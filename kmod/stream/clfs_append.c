@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs append and flush: records go into the log's open block, blocks go
+ * to the device, and flushes make them durable.
+ *
+ * The open block belongs to one stream and one marshalling area (cur,
+ * cur_owner). An append from another area seals it first, so blocks hold
+ * one stream's records and each area's buffers are counted exactly.
+ *
+ * Durability and group commit: a forced flush does not seal the open block
+ * when it appends. clfs_flush_to_lsn() seals it only if it holds the
+ * target, so threads that append and then flush together fill one block
+ * and share one write and one device flush (clfs_log_flush() shares the
+ * device flush among concurrent callers). FORCE_APPEND seals at once,
+ * queueing the block "in LSN sequence" without waiting for durability.
+ *
+ * Bounded delay: a non-forced append arms flush_work, which seals and
+ * flushes whatever is open flush_delay after the first such append; so no
+ * record waits in memory much longer than that.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/uio.h>
+#include "clfs_stream.h"
+
+/**
+ * clfs_append_submit_cur() - write out the open block, if any
+ * @ss: the stream layer, append_lock held
+ *
+ * An open block without records is dropped, unless it closes its
+ * container (a record did not fit in the container's tail): then it is
+ * written, header only, so the next block starts in the next container.
+ *
+ * Return: 0, or -EIO after shutdown.
+ */
+int clfs_append_submit_cur(struct clfs_streams *ss)
+{
+	struct clfs_wblk *b = ss->cur;
+
+	lockdep_assert_held(&ss->append_lock);
+	if (!b)
+		return 0;
+	ss->cur = NULL;
+	ss->cur_owner = NULL;
+	if (!clfs_wblk_records(b) && !clfs_wblk_closes_container(b)) {
+		clfs_wblk_abort(b);
+		return 0;
+	}
+	return clfs_wblk_submit(b);
+}
+
+static void clfs_marshal_retired(void *arg)
+{
+	struct clfs_marshal *m = arg;
+
+	spin_lock(&m->buf_lock);
+	m->writing--;
+	spin_unlock(&m->buf_lock);
+	wake_up_all(&m->wait);
+}
+
+static bool clfs_marshal_has_buffer(struct clfs_marshal *m)
+{
+	return !m->params.max_write_buffers ||
+	       READ_ONCE(m->writing) < m->params.max_write_buffers;
+}
+
+/*
+ * Open a block for @m, append_lock held. Waiting for a write buffer drops
+ * the lock, so another appender may have opened a block meanwhile: the
+ * caller looks at cur again either way.
+ */
+static int clfs_append_open(struct clfs_streams *ss, struct clfs_marshal *m)
+{
+	struct clfs_log *log = ss->log;
+	const struct clfs_marshal_params *p = &m->params;
+	struct clfs_wblk *b;
+	int ret;
+
+	if (!clfs_marshal_has_buffer(m)) {
+		mutex_unlock(&ss->append_lock);
+		ret = wait_event_killable(m->wait, clfs_marshal_has_buffer(m) ||
+					  READ_ONCE(log->shutdown));
+		mutex_lock(&ss->append_lock);
+		if (ret)
+			return ret;
+		return READ_ONCE(log->shutdown) ? -EIO : 0;
+	}
+	b = clfs_wblk_open_buf(log, m->stream->id, p->block_bytes,
+			       p->alloc_buffer, p->free_buffer, p->buffer_ctx);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	spin_lock(&m->buf_lock);
+	m->writing++;
+	spin_unlock(&m->buf_lock);
+	clfs_wblk_set_retire(b, clfs_marshal_retired, m);
+	ss->cur = b;
+	ss->cur_owner = m;
+	return 0;
+}
+
+static int clfs_append_check(struct clfs_marshal *m, const struct clfs_append *a)
+{
+	u32 data;
+
+	if (a->flags & ~CLFS_APPEND_FLAGS)
+		return -EINVAL;
+	if (a->nr_entries > CLFS_APPEND_MAX_ENTRIES ||
+	    (a->nr_entries && !a->entries))
+		return -EINVAL;
+	if (a->entry_align > 1 &&
+	    (!is_power_of_2(a->entry_align) || a->entry_align > 4096))
+		return -EINVAL;
+	if (a->type != CLFS_RECORD_DATA && a->type != CLFS_RECORD_RESTART)
+		return -EINVAL;
+	data = clfs_gather_bytes(a->entries, a->nr_entries, a->entry_align);
+	if (data > CLFS_REC_DATA_MAX ||
+	    CLFS_BLK_HDR_BYTES + clfs_rec_disk_bytes(data) > m->params.block_bytes)
+		return -E2BIG;
+	return 0;
+}
+
+/**
+ * clfs_reserve_and_append() - append a record to a stream
+ * @m: the marshalling area
+ * @a: the record (gathered from @a->entries) and the flags
+ * @lsn: receives the record's LSN, exact and final
+ *
+ * The record is readable at once. It is durable when the call returns if
+ * @a->flags has CLFS_APPEND_FORCE_FLUSH, else after a flush covering it or
+ * within the log's flush delay. LSNs of a stream strictly increase.
+ * Reservations (@a->nr_reserve, CLFS_APPEND_USE_RESERVATION, and reserve
+ * only: @lsn NULL) are not implemented yet and give -EOPNOTSUPP.
+ *
+ * Return: 0; -EINVAL for bad flags, type, entries, alignment or
+ * back-pointers; -E2BIG for a record larger than the area's blocks;
+ * -ENOSPC when the log is full; -EROFS; -EIO; -EINTR on a fatal signal
+ * while waiting for a write buffer.
+ */
+int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
+			    u64 *lsn)
+{
+	struct clfs_log *log;
+	struct clfs_streams *ss;
+	int ret;
+
+	if (!m || !a)
+		return -EINVAL;
+	if (!lsn || a->nr_reserve || (a->flags & CLFS_APPEND_USE_RESERVATION))
+		return -EOPNOTSUPP;
+	ret = clfs_append_check(m, a);
+	if (ret)
+		return ret;
+	log = m->stream->log;
+	if (log->read_only)
+		return -EROFS;
+	ss = log->streams;
+
+	mutex_lock(&ss->append_lock);
+	for (;;) {
+		if (ss->cur && ss->cur_owner != m) {
+			ret = clfs_append_submit_cur(ss);
+			if (ret)
+				break;
+		}
+		if (!ss->cur) {
+			ret = clfs_append_open(ss, m);
+			if (ret)
+				break;
+			continue;
+		}
+		ret = clfs_wblk_add_vec(ss->cur, a->type, a->prev_lsn,
+					a->undo_next_lsn, a->entries,
+					a->nr_entries, a->entry_align, lsn);
+		if (ret != -ENOSPC)
+			break;
+		ret = clfs_append_submit_cur(ss);
+		if (ret)
+			break;
+	}
+	if (!ret) {
+		ss->st[m->stream->id].last_lsn = *lsn;
+		if (a->flags & CLFS_APPEND_FORCE_APPEND)
+			ret = clfs_append_submit_cur(ss);
+		else if (!(a->flags & CLFS_APPEND_FORCE_FLUSH))
+			queue_delayed_work(system_unbound_wq, &ss->flush_work,
+					   ss->flush_delay);
+	}
+	mutex_unlock(&ss->append_lock);
+	if (!ret && (a->flags & CLFS_APPEND_FORCE_FLUSH))
+		ret = clfs_flush_to_lsn(m, *lsn, NULL);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_reserve_and_append);
+
+/**
+ * clfs_flush_to_lsn() - make records durable
+ * @m: a marshalling area of the log
+ * @lsn: every record up to this LSN; CLFS_LSN_NULL or CLFS_LSN_INVALID for
+ *	everything appended to the log so far
+ * @flushed_lsn: if not NULL, receives the position before which every
+ *	record of the log is durable (possibly beyond @lsn)
+ *
+ * Concurrent flushes share device flushes (group commit). A flush whose
+ * I/O failed is never reported as a success: the log shuts down.
+ *
+ * Return: 0; -EINVAL for an LSN that was not appended; -EROFS; -EIO;
+ * -EINTR on a fatal signal.
+ */
+int clfs_flush_to_lsn(struct clfs_marshal *m, u64 lsn, u64 *flushed_lsn)
+{
+	bool all = lsn == CLFS_LSN_NULL || lsn == CLFS_LSN_INVALID;
+	struct clfs_log *log = m->stream->log;
+	struct clfs_streams *ss = log->streams;
+	int ret = 0;
+
+	if (!all && !clfs_lsn_is_valid(lsn))
+		return -EINVAL;
+	if (log->read_only)
+		return -EROFS;
+	mutex_lock(&ss->append_lock);
+	if (ss->cur && (all || clfs_lsn_block(lsn) == clfs_wblk_lsn(ss->cur)))
+		ret = clfs_append_submit_cur(ss);
+	mutex_unlock(&ss->append_lock);
+	if (!ret)
+		ret = clfs_log_flush(log, all ? CLFS_LSN_INVALID : lsn);
+	if (flushed_lsn) {
+		spin_lock_irq(&log->lock);
+		*flushed_lsn = log->durable_lsn;
+		spin_unlock_irq(&log->lock);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_flush_to_lsn);
+
+/**
+ * clfs_flush_buffers() - make everything appended so far durable
+ * @m: a marshalling area of the log
+ *
+ * Return: as clfs_flush_to_lsn().
+ */
+int clfs_flush_buffers(struct clfs_marshal *m)
+{
+	return clfs_flush_to_lsn(m, CLFS_LSN_NULL, NULL);
+}
+EXPORT_SYMBOL_GPL(clfs_flush_buffers);
+
+/**
+ * clfs_append_flush_worker() - the bounded-delay flush
+ * @work: the stream layer's flush_work
+ */
+void clfs_append_flush_worker(struct work_struct *work)
+{
+	struct clfs_streams *ss = container_of(to_delayed_work(work),
+					       struct clfs_streams, flush_work);
+	int ret;
+
+	mutex_lock(&ss->append_lock);
+	ret = clfs_append_submit_cur(ss);
+	mutex_unlock(&ss->append_lock);
+	if (!ret)
+		clfs_log_flush(ss->log, CLFS_LSN_INVALID);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * clfs streams: the client-facing layer on top of the physical log.
+ *
+ *   clfs_stream.c   the stream table: create, open, close, delete, reset
+ *   clfs_marshal.c  marshalling areas: a client's block size and buffers
+ *   clfs_append.c   reserve-and-append, flush, the background flush
+ *
+ * Design notes: docs/streams-design.md. The log keeps one open block at a
+ * time (kmod/log/clfs_write.c); this layer decides which stream and which
+ * marshalling area it belongs to, under append_lock.
+ *
+ * Locking, outermost first: table_lock (stream table, open counts), then
+ * append_lock (the open block), then the log's own locks. A marshalling
+ * area's buf_lock is innermost and taken from block retirement.
+ */
+#ifndef _CLFS_STREAM_H
+#define _CLFS_STREAM_H
+
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/clfs.h>
+#include "../log/clfs_log.h"
+
+/* How long a non-forced record may wait in an open block, by default. */
+#define CLFS_FLUSH_DELAY_MS	100
+
+/**
+ * struct clfs_stream_state - what the engine knows of one stream id
+ * @open_count: handles from clfs_stream_open()
+ * @nr_marshal: marshalling areas on those handles
+ * @last_lsn: youngest record appended, or found by recovery
+ */
+struct clfs_stream_state {
+	u32 open_count;
+	u32 nr_marshal;
+	u64 last_lsn;
+};
+
+/**
+ * struct clfs_streams - the stream layer's state of one log
+ * @log: the log
+ * @table_lock: the stream table and @st
+ * @append_lock: @cur and @cur_owner
+ * @cur: the log's open block, or NULL
+ * @cur_owner: the marshalling area @cur was opened for
+ * @flush_work: seals and flushes an open block that waited too long
+ * @flush_delay: how long that is, in jiffies
+ * @st: per stream id
+ */
+struct clfs_streams {
+	struct clfs_log *log;
+	struct mutex table_lock;
+	struct mutex append_lock;
+	struct clfs_wblk *cur;
+	struct clfs_marshal *cur_owner;
+	struct delayed_work flush_work;
+	unsigned long flush_delay;
+	struct clfs_stream_state st[CLFS_MAX_STREAMS];
+};
+
+/**
+ * struct clfs_stream - a handle on one stream
+ * @log: its log
+ * @id: the stream id
+ */
+struct clfs_stream {
+	struct clfs_log *log;
+	u32 id;
+};
+
+/**
+ * struct clfs_marshal - a marshalling area
+ * @stream: the stream it appends to and reads from
+ * @params: as created, @params.block_bytes rounded up to the sector size
+ * @buf_lock: @writing (taken from block retirement, process context)
+ * @writing: blocks of this area open or being written
+ * @wait: woken when @writing drops
+ */
+struct clfs_marshal {
+	struct clfs_stream *stream;
+	struct clfs_marshal_params params;
+	spinlock_t buf_lock;
+	u32 writing;
+	wait_queue_head_t wait;
+};
+
+/* clfs_stream.c */
+int clfs_streams_attach(struct clfs_log *log);
+void clfs_streams_detach(struct clfs_log *log);
+int clfs_streams_seal_stream(struct clfs_streams *ss, u32 stream_id);
+
+/* clfs_append.c */
+int clfs_append_submit_cur(struct clfs_streams *ss);
+void clfs_append_flush_worker(struct work_struct *work);
+
+#endif /* _CLFS_STREAM_H */
