@@ -35,6 +35,7 @@
 struct clfs_log;
 struct clfs_stream;
 struct clfs_marshal;
+struct clfs_read_ctx;
 struct kvec;
 
 /* clfs_log_open() flags. */
@@ -115,5 +116,40 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 			    u64 *lsn);
 int clfs_flush_to_lsn(struct clfs_marshal *m, u64 lsn, u64 *flushed_lsn);
 int clfs_flush_buffers(struct clfs_marshal *m);
+
+/**
+ * struct clfs_record - a record as a read returns it
+ * @lsn: its LSN
+ * @prev_lsn: the client's previous LSN
+ * @undo_next_lsn: the client's undo-next LSN
+ * @type: CLFS_RECORD_DATA or CLFS_RECORD_RESTART
+ * @data_bytes: size of @data
+ * @data: the record's bytes, valid until the next read on the same context
+ *	or its termination
+ */
+struct clfs_record {
+	u64 lsn;
+	u64 prev_lsn;
+	u64 undo_next_lsn;
+	u32 type;
+	u32 data_bytes;
+	const void *data;
+};
+
+struct clfs_read_ctx *clfs_read_log_record(struct clfs_marshal *m, u64 lsn,
+					   u32 mode, u32 filter,
+					   struct clfs_record *rec);
+int clfs_read_next_log_record(struct clfs_read_ctx *c,
+			      struct clfs_record *rec);
+struct clfs_read_ctx *clfs_read_restart_area(struct clfs_marshal *m,
+					     struct clfs_record *rec);
+int clfs_read_previous_restart_area(struct clfs_read_ctx *c,
+				    struct clfs_record *rec);
+void clfs_terminate_read_log(struct clfs_read_ctx *c);
+
+int clfs_write_restart_area(struct clfs_marshal *m, const void *buf,
+			    u32 bytes, u64 new_base, u32 flags, u64 *lsn);
+int clfs_advance_base(struct clfs_marshal *m, u64 base);
+int clfs_set_archive_tail(struct clfs_stream *s, u64 lsn);
 
 #endif /* _LINUX_CLFS_H */
