@@ -5,6 +5,7 @@
  *   clfs_stream.c   the stream table: create, open, close, delete, reset
  *   clfs_marshal.c  marshalling areas: a client's block size and buffers
  *   clfs_append.c   reserve-and-append, flush, the background flush
+ *   clfs_read.c     read contexts: records by LSN, forward and along chains
  *
  * Design notes: docs/streams-design.md. The log keeps one open block at a
  * time (kmod/log/clfs_write.c); this layer decides which stream and which
@@ -75,8 +76,11 @@ struct clfs_stream {
  * struct clfs_marshal - a marshalling area
  * @stream: the stream it appends to and reads from
  * @params: as created, @params.block_bytes rounded up to the sector size
- * @buf_lock: @writing (taken from block retirement, process context)
+ * @buf_lock: @writing and @reading (taken from block retirement, process
+ *	context)
  * @writing: blocks of this area open or being written
+ * @reading: read contexts open on this area (clfs_read.c), at most
+ *	@params.max_read_buffers unless that is 0
  * @wait: woken when @writing drops
  */
 struct clfs_marshal {
@@ -84,6 +88,7 @@ struct clfs_marshal {
 	struct clfs_marshal_params params;
 	spinlock_t buf_lock;
 	u32 writing;
+	u32 reading;
 	wait_queue_head_t wait;
 };
 
