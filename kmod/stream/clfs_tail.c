@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs tails: restart areas, the base and the archive tail of a stream,
+ * and recycling the containers nobody needs any more.
+ *
+ * Each operation is validate, make durable, commit, recycle:
+ *  - validate: an LSN the stream's metadata will name must be a real
+ *    record of the stream, read back from its block (or found in the open
+ *    block), so that the log's recovery start, which these LSNs become,
+ *    is always the start of a block on the log's chain;
+ *  - make durable: the record is flushed before the metadata names it.
+ *    A base or archive tail beyond the durable records would be harmless
+ *    for the records below it, but after a crash the log would resume
+ *    writing below the LSNs its own metadata names, and the stream's next
+ *    records would come out below its base and last;
+ *  - commit: one metadata commit is the atomic point. After a crash the
+ *    stream has either its old restart area, base and archive tail or its
+ *    new ones, never a mix;
+ *  - recycle: only after that commit is durable (SPEC guarantee 5), the
+ *    log's recovery start moves to what every stream still needs, and
+ *    clfs_log_advance_recovery() frees the containers wholly before it.
+ *
+ * All of it runs under the stream layer's table_lock, so tail changes of
+ * a log, and stream creation, reset and deletion, are serialised: a
+ * restart area's prev_lsn is always the restart LSN committed just before
+ * it, and what recycling computes cannot be undone by a concurrent change
+ * before it commits. Appends are not blocked: they only add records at the
+ * head, beyond anything recycling frees.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include "clfs_stream.h"
+
+/* A stream's tail LSNs as last committed. */
+struct clfs_tail_snap {
+	u64 created;
+	u64 base;
+	u64 archive_tail;
+	u64 restart;
+	u64 recovery;
+};
+
+static void clfs_tail_snapshot(struct clfs_log *log, u32 id,
+			       struct clfs_tail_snap *t)
+{
+	const struct clfs_md_stream *st;
+
+	mutex_lock(&log->md_lock);
+	st = &log->md->streams[id];
+	t->created = st->created_lsn;
+	t->base = st->base_lsn;
+	t->archive_tail = st->archive_tail_lsn;
+	t->restart = st->restart_lsn;
+	t->recovery = log->md->recovery_lsn;
+	mutex_unlock(&log->md_lock);
+}
+
+static u64 clfs_tail_last(struct clfs_streams *ss, u32 id)
+{
+	u64 last;
+
+	mutex_lock(&ss->append_lock);
+	last = ss->st[id].last_lsn;
+	mutex_unlock(&ss->append_lock);
+	return last;
+}
+
+static bool clfs_tail_format_error(int err)
+{
+	return err == -ENODATA || err == -EUCLEAN || err == -ESTALE ||
+	       err == -ENOENT || err == -EINVAL;
+}
+
+/*
+ * Is @lsn a record of stream @id (begun at @created)? The open block is
+ * looked at in memory; any other block is read back, after its write
+ * completed. Returns 0, -ENOENT, or -EIO/-ENOMEM/-EINTR.
+ */
+static int clfs_tail_check_record(struct clfs_log *log, u32 id, u64 lsn,
+				  u64 created)
+{
+	struct clfs_streams *ss = log->streams;
+	u64 blk = clfs_lsn_block(lsn);
+	u32 idx = clfs_lsn_record_index(lsn);
+	struct clfs_blk hdr;
+	void *buf;
+	int ret;
+
+	mutex_lock(&ss->append_lock);
+	if (ss->cur && clfs_wblk_lsn(ss->cur) == blk) {
+		ret = ss->cur_owner->stream->id == id &&
+		      idx < clfs_wblk_records(ss->cur) ? 0 : -ENOENT;
+		mutex_unlock(&ss->append_lock);
+		return ret;
+	}
+	mutex_unlock(&ss->append_lock);
+
+	/* -EINVAL: not in a submitted block, so no block starts there. */
+	ret = clfs_log_wait_completed(log, blk);
+	if (ret)
+		return ret == -EINVAL ? -ENOENT : ret;
+	buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = clfs_log_read_block(log, blk, buf, CLFS_BLK_MAX_BYTES, &hdr);
+	kvfree(buf);
+	if (ret)
+		return clfs_tail_format_error(ret) ? -ENOENT : ret;
+	/* Blocks of this id below created_lsn are an earlier stream's. */
+	if (hdr.stream_id != id || hdr.lsn < created || idx >= hdr.nr_records)
+		return -ENOENT;
+	return 0;
+}
+
+/*
+ * The checks every LSN a tail operation commits goes through: valid,
+ * not before @floor (the current value, or the stream's start) nor the
+ * log's recovery start, not after the stream's last record, and a record
+ * of the stream.
+ */
+static int clfs_tail_check_lsn(struct clfs_stream *s, u64 lsn, u64 floor,
+			       const struct clfs_tail_snap *t)
+{
+	struct clfs_log *log = s->log;
+	u64 last;
+
+	if (!clfs_lsn_is_valid(lsn))
+		return -EINVAL;
+	if (lsn < floor || lsn < t->created ||
+	    clfs_lsn_block(lsn) < t->recovery)
+		return -ERANGE;
+	last = clfs_tail_last(log->streams, s->id);
+	if (last == CLFS_LSN_NULL || lsn > last)
+		return -EINVAL;
+	return clfs_tail_check_record(log, s->id, lsn, t->created);
+}
+
+/* Flush the block holding @lsn, and everything before it, if need be. */
+static int clfs_tail_make_durable(struct clfs_log *log, u64 lsn)
+{
+	struct clfs_streams *ss = log->streams;
+	u64 blk = clfs_lsn_block(lsn);
+	u64 durable;
+	int ret = 0;
+
+	spin_lock_irq(&log->lock);
+	durable = log->durable_lsn;
+	spin_unlock_irq(&log->lock);
+	if (blk < durable)
+		return 0;
+	mutex_lock(&ss->append_lock);
+	if (ss->cur && clfs_wblk_lsn(ss->cur) == blk)
+		ret = clfs_append_submit_cur(ss);
+	mutex_unlock(&ss->append_lock);
+	if (!ret)
+		ret = clfs_log_flush(log, lsn);
+	return ret;
+}
+
+/*
+ * What stream @st still needs, as a position the recovery scan may start
+ * from (CLFS_LSN_INVALID: nothing). @has_records: the stream has appended
+ * or recovered a record since it began; @recovery: the log's recovery
+ * start now.
+ *
+ * A base (or archive tail) names a record that was validated and made
+ * durable: its block is on the chain, and recovery may start there.
+ *
+ * A NULL base means the clients have not released anything: the stream
+ * needs all of its records. A stream that has none needs nothing (any
+ * record it appends later lands at the head, beyond every recovery
+ * start). One that has records needs everything from where it began,
+ * created_lsn. That position was the head when the stream began, but a
+ * crash may since have rewritten the log from an earlier end, so it need
+ * not be a block start any more; the start of its container always is
+ * (blocks fill each container from offset 0). And the stream's records
+ * are never below the current recovery start: recovery passed its
+ * created_lsn only while it had no records. So the need is the later of
+ * the two, both block starts.
+ *
+ * An archived log's archive tail works the same way, NULL meaning that
+ * nothing has been archived yet: the stream's records are all pinned
+ * until the archive tail is set.
+ */
+static u64 clfs_tail_need(const struct clfs_md *md,
+			  const struct clfs_md_stream *st, bool has_records,
+			  u64 recovery)
+{
+	u64 all = CLFS_LSN_INVALID;
+	u64 need;
+
+	if (has_records)
+		all = max(clfs_lsn_make(clfs_lsn_container(st->created_lsn),
+					0, 0), recovery);
+	need = st->base_lsn ? clfs_lsn_block(st->base_lsn) : all;
+	if (md->log_flags & CLFS_MD_LOG_ARCHIVED)
+		need = min(need, st->archive_tail_lsn ?
+				 clfs_lsn_block(st->archive_tail_lsn) : all);
+	return need;
+}
+
+/*
+ * Move the log's recovery start to the oldest position any active stream
+ * still needs, freeing the containers wholly before it. With no stream
+ * needing anything, that is the head. Called with table_lock held, after
+ * the commit that released the space.
+ */
+static int clfs_tail_recycle(struct clfs_log *log)
+{
+	struct clfs_streams *ss = log->streams;
+	const struct clfs_md *md = log->md;
+	u64 start = CLFS_LSN_INVALID;
+	u64 recovery, head;
+	u32 next_cid, i;
+
+	lockdep_assert_held(&ss->table_lock);
+	/* append_lock: no block opens or moves the head meanwhile. */
+	mutex_lock(&ss->append_lock);
+	spin_lock_irq(&log->lock);
+	head = log->head_lsn;
+	spin_unlock_irq(&log->lock);
+	mutex_lock(&log->md_lock);
+	recovery = md->recovery_lsn;
+	next_cid = md->next_cid;
+	for (i = 0; i < CLFS_MAX_STREAMS; i++) {
+		if (md->streams[i].state != CLFS_STREAM_ACTIVE)
+			continue;
+		start = min(start,
+			    clfs_tail_need(md, &md->streams[i],
+					   ss->st[i].last_lsn != CLFS_LSN_NULL,
+					   recovery));
+	}
+	mutex_unlock(&log->md_lock);
+	mutex_unlock(&ss->append_lock);
+
+	if (start == CLFS_LSN_INVALID)
+		start = head;
+	/* The head may sit at a container not activated yet: wait for it. */
+	if (start <= recovery || clfs_lsn_container(start) >= next_cid)
+		return 0;
+	return clfs_log_advance_recovery(log, start);
+}
+
+/**
+ * clfs_write_restart_area() - append a restart area and make it current
+ * @m: a marshalling area of the stream
+ * @buf: the restart area's bytes
+ * @bytes: how many (the record must fit a block of @m)
+ * @new_base: CLFS_LSN_NULL, or a record of the stream to become its base,
+ *	checked as clfs_advance_base() checks it
+ * @flags: 0 (CLFS_APPEND_USE_RESERVATION is not implemented yet)
+ * @lsn: receives the restart record's LSN
+ *
+ * Appends a CLFS_RECORD_RESTART record whose previous LSN is the stream's
+ * restart LSN before the call (CLFS_LSN_NULL for the first restart area),
+ * so older restart areas are found by walking back along previous LSNs.
+ * The record and everything appended to the log before it are flushed;
+ * then one metadata commit makes it the stream's restart LSN (and its
+ * last LSN as of the metadata) and, if given, @new_base its base. That
+ * commit is the atomic point: after a crash the stream has either the old
+ * restart area and base or the new ones. If the flush succeeds and the
+ * commit fails, the record stays in the stream but is not its restart
+ * area, and the next restart area will not point back to it.
+ *
+ * Return: 0; -EINVAL for bad arguments or flags, or @new_base after the
+ * stream's last record; -ERANGE for @new_base before the current base;
+ * -ENOENT if @new_base names no record of the stream; -EOPNOTSUPP for
+ * CLFS_APPEND_USE_RESERVATION; -E2BIG; -ENOSPC when the log is full;
+ * -EROFS; -EIO; -EINTR on a fatal signal.
+ */
+int clfs_write_restart_area(struct clfs_marshal *m, const void *buf,
+			    u32 bytes, u64 new_base, u32 flags, u64 *lsn)
+{
+	struct kvec vec = { .iov_base = (void *)buf, .iov_len = bytes };
+	struct clfs_append a = {
+		.entries = &vec,
+		.nr_entries = 1,
+		.type = CLFS_RECORD_RESTART,
+		.flags = CLFS_APPEND_FORCE_FLUSH,
+	};
+	struct clfs_tail_snap t;
+	struct clfs_streams *ss;
+	struct clfs_md_stream *st;
+	struct clfs_log *log;
+	struct clfs_stream *s;
+	u64 rec;
+	int ret;
+
+	if (!m || !lsn || (!buf && bytes))
+		return -EINVAL;
+	if (flags & ~CLFS_APPEND_USE_RESERVATION)
+		return -EINVAL;
+	if (flags)
+		return -EOPNOTSUPP;
+	s = m->stream;
+	log = s->log;
+	ss = log->streams;
+	ret = clfs_log_check_writable(log);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ss->table_lock);
+	clfs_tail_snapshot(log, s->id, &t);
+	if (new_base != CLFS_LSN_NULL && new_base != t.base) {
+		ret = clfs_tail_check_lsn(s, new_base, t.base, &t);
+		if (ret)
+			goto out;
+	}
+	/*
+	 * The chain rule the read side walks: previous LSN = the restart
+	 * area committed before this one. undo-next follows the ARIES rule
+	 * for a record that is not a compensation: the same as previous.
+	 */
+	a.prev_lsn = t.restart;
+	a.undo_next_lsn = t.restart;
+	ret = clfs_reserve_and_append(m, &a, &rec);
+	if (ret)
+		goto out;
+
+	/* The record, and everything before it, is durable now. */
+	mutex_lock(&log->md_lock);
+	memcpy(log->md_next, log->md, sizeof(*log->md_next));
+	st = &log->md_next->streams[s->id];
+	st->restart_lsn = rec;
+	st->last_lsn = rec;
+	if (new_base != CLFS_LSN_NULL)
+		st->base_lsn = new_base;
+	ret = clfs_md_commit(log);
+	mutex_unlock(&log->md_lock);
+	if (ret)
+		goto out;
+	*lsn = rec;
+	if (new_base != CLFS_LSN_NULL && new_base != t.base)
+		ret = clfs_tail_recycle(log);
+out:
+	mutex_unlock(&ss->table_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_write_restart_area);
+
+/**
+ * clfs_advance_base() - release the records before a new base
+ * @m: a marshalling area of the stream
+ * @base: the stream's oldest record still needed: a record of the stream,
+ *	not before its current base, not after its last record
+ *
+ * Writes no record, but flushes the block holding @base if it is not
+ * durable yet. One metadata commit moves the base; after it, the
+ * containers that no stream needs any more (every stream's base and, in
+ * an archived log, archive tail are past them) are recycled. A base equal
+ * to the current one changes nothing.
+ *
+ * Return: 0; -EINVAL for a malformed @base or one after the stream's last
+ * record; -ERANGE for one before the current base (or the stream's
+ * start); -ENOENT if @base names no record of the stream; -EROFS; -EIO;
+ * -EINTR on a fatal signal.
+ */
+int clfs_advance_base(struct clfs_marshal *m, u64 base)
+{
+	struct clfs_tail_snap t;
+	struct clfs_streams *ss;
+	struct clfs_md_stream *st;
+	struct clfs_log *log;
+	struct clfs_stream *s;
+	int ret;
+
+	if (!m)
+		return -EINVAL;
+	s = m->stream;
+	log = s->log;
+	ss = log->streams;
+	if (!clfs_lsn_is_valid(base))
+		return -EINVAL;
+	ret = clfs_log_check_writable(log);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ss->table_lock);
+	clfs_tail_snapshot(log, s->id, &t);
+	if (base == t.base)
+		goto out;
+	ret = clfs_tail_check_lsn(s, base, t.base, &t);
+	if (!ret)
+		ret = clfs_tail_make_durable(log, base);
+	if (ret)
+		goto out;
+
+	mutex_lock(&log->md_lock);
+	memcpy(log->md_next, log->md, sizeof(*log->md_next));
+	st = &log->md_next->streams[s->id];
+	st->base_lsn = base;
+	/* The format wants base <= last; @base is durable, a true last. */
+	if (st->last_lsn < base)
+		st->last_lsn = base;
+	ret = clfs_md_commit(log);
+	mutex_unlock(&log->md_lock);
+	if (!ret)
+		ret = clfs_tail_recycle(log);
+out:
+	mutex_unlock(&ss->table_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_advance_base);
+
+/**
+ * clfs_set_archive_tail() - mark the records before an LSN as archived
+ * @s: a stream of an archived log
+ * @lsn: the oldest record not yet archived: a record of the stream, not
+ *	before the current archive tail, not after the stream's last record
+ *
+ * In an archived log, a stream's records from its archive tail on (all of
+ * them while it has none) are never recycled, whatever the base. This
+ * moves the archive tail forward, durably (the record is flushed first if
+ * need be), then recycles what no stream needs any more. An archive tail
+ * equal to the current one changes nothing.
+ *
+ * Return: 0; -EINVAL for an ephemeral log, a malformed @lsn or one after
+ * the stream's last record; -ERANGE for one before the current archive
+ * tail (or the stream's start); -ENOENT if @lsn names no record of the
+ * stream; -EROFS; -EIO; -EINTR on a fatal signal.
+ */
+int clfs_set_archive_tail(struct clfs_stream *s, u64 lsn)
+{
+	struct clfs_tail_snap t;
+	struct clfs_streams *ss;
+	struct clfs_md_stream *st;
+	struct clfs_log *log;
+	int ret;
+
+	if (!s)
+		return -EINVAL;
+	log = s->log;
+	ss = log->streams;
+	if (!(log->md->log_flags & CLFS_MD_LOG_ARCHIVED) ||
+	    !clfs_lsn_is_valid(lsn))
+		return -EINVAL;
+	ret = clfs_log_check_writable(log);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ss->table_lock);
+	clfs_tail_snapshot(log, s->id, &t);
+	if (lsn == t.archive_tail)
+		goto out;
+	ret = clfs_tail_check_lsn(s, lsn, t.archive_tail, &t);
+	if (!ret)
+		ret = clfs_tail_make_durable(log, lsn);
+	if (ret)
+		goto out;
+
+	mutex_lock(&log->md_lock);
+	memcpy(log->md_next, log->md, sizeof(*log->md_next));
+	st = &log->md_next->streams[s->id];
+	st->archive_tail_lsn = lsn;
+	ret = clfs_md_commit(log);
+	mutex_unlock(&log->md_lock);
+	if (!ret)
+		ret = clfs_tail_recycle(log);
+out:
+	mutex_unlock(&ss->table_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_set_archive_tail);
