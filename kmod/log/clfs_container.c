@@ -76,7 +76,18 @@ int clfs_container_activate_next(struct clfs_log *log, u32 cid)
  *
  * Two commits: the first moves the recovery start to @lsn's block, the
  * second frees every container wholly before it (see the top of the file).
- * Streams will call this once every base and archive tail has moved.
+ * The stream layer (kmod/stream/clfs_tail.c) calls this once every base
+ * and archive tail has moved.
+ *
+ * Contract: @lsn's block must be the start of a block on the log's chain
+ * (or the head itself), because the recovery scan starts there and follows
+ * the chain: from any other position it would find no block and end the
+ * log, losing every record after it. Only the bounds are checked here;
+ * telling a block start from a position inside a block would take a read.
+ * Callers pass either a record LSN they validated by reading its block
+ * (a stream's base or archive tail, made durable first), the start of a
+ * container the chain has reached (blocks fill every container from
+ * offset 0), or the head.
  *
  * Return: 0; -EINVAL if @lsn is behind the recovery start or beyond the
  * head; -EIO or -EROFS from the commits.
