@@ -12,6 +12,10 @@
 #   -i, --interactive    console on this terminal (for the shell step)
 #   -o, --only NAME      report only the KUnit suite or test program NAME
 #   -s, --show           print the guest's userspace output after the run
+#       --disks-from RUN reuse the disk images of an earlier run (its
+#                        out/runs/RUN/disk*.raw, moved here), e.g. to boot
+#                        again after a crash; --disk options are then ignored
+#       --cmdline ARGS   more kernel command-line arguments for the guest
 #       --expect-suites L  KUnit suites that must have run (comma-separated)
 #
 # Writes out/runs/N/{console.log,results.log,result.ktap}; exits 0 when the
@@ -20,6 +24,7 @@
 . "$(dirname "$0")/lib.sh"
 
 flavour=debug name='' timeout=600 interactive='' expect='' only='' show='' disks=()
+disks_from='' cmdline=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) flavour=$2; shift 2 ;;
@@ -29,6 +34,8 @@ while [ $# -gt 0 ]; do
 	-i|--interactive) interactive=1; shift ;;
 	-o|--only) only=$2; shift 2 ;;
 	-s|--show) show=1; shift ;;
+	--disks-from) disks_from=$2; shift 2 ;;
+	--cmdline) cmdline=$2; shift 2 ;;
 	--expect-suites) expect=$2; shift 2 ;;
 	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
@@ -49,6 +56,13 @@ modtree=$("$CLFS_TOP/scripts/build-module.sh" "$flavour")
 rundir=$CLFS_OUT/runs/$name
 rm -rf "$rundir"
 mkdir -p "$rundir"
+if [ -n "$disks_from" ]; then
+	# The disks keep their order and geometry (recorded beside them).
+	[ -f "$CLFS_OUT/runs/$disks_from/disks" ] ||
+		die "run '$disks_from' left no disks to reuse"
+	mapfile -t disks <"$CLFS_OUT/runs/$disks_from/disks"
+	mv "$CLFS_OUT/runs/$disks_from"/disk*.raw "$rundir/"
+fi
 "$CLFS_TOP/scripts/make-initramfs.sh" "$flavour" "$modtree" "$rundir/initramfs.cpio.gz"
 
 # shellcheck disable=SC2054 # commas inside QEMU arguments are QEMU's
@@ -69,7 +83,8 @@ for spec in "${disks[@]}"; do
 	IFS=: read -r size sector bus <<<"$spec"
 	sector=${sector:-512} bus=${bus:-virtio}
 	img=$rundir/disk$i.raw
-	truncate -s "$size" "$img"
+	[ -n "$disks_from" ] || truncate -s "$size" "$img"
+	echo "$spec" >>"$rundir/disks"
 	qemu+=(-drive "file=$img,if=none,id=d$i,format=raw,cache=writeback")
 	geom="logical_block_size=$sector,physical_block_size=$sector"
 	case $bus in
@@ -80,7 +95,7 @@ for spec in "${disks[@]}"; do
 	i=$((i + 1))
 done
 
-append="console=ttyS0 panic=-1 printk.devkmsg=on log_buf_len=8M clfs.plan=$plan${only:+ clfs.only=$only}"
+append="console=ttyS0 panic=-1 printk.devkmsg=on log_buf_len=8M clfs.plan=$plan${only:+ clfs.only=$only}${cmdline:+ $cmdline}"
 if [ -n "$interactive" ]; then
 	qemu+=(-display none -serial mon:stdio -serial "file:$rundir/results.log")
 	log "interactive guest: the console is this terminal; 'exit' ends it (Ctrl-A X kills QEMU)"

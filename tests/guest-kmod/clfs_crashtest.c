@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clfs_crashtest: many threads appending to several streams of a
+ * multiplexed log on a real disk, a crash, and the check after it.
+ *
+ *   op=create dev=PATH streams=M               format, create M streams
+ *   op=stress dev=PATH streams=M threads=N     start N appending threads
+ *   op=verify dev=PATH streams=M threads=N acks=A0,A1,...
+ *
+ * Thread t appends to stream t % M the records (t, 0), (t, 1), ... whose
+ * contents follow from (t, seq); every 8th is forced (FORCE_FLUSH) and,
+ * once acknowledged, printed as "ack t=T seq=S". The guest is then stopped
+ * without unloading anything (scripts/guest/steps.sh: crash_write). On the
+ * next boot of the same disk, verify opens the log (recovery) and walks
+ * every block: each thread's records must be exactly (t, 0..k-1) in LSN
+ * order, in the right stream, byte for byte, with k > the highest
+ * acknowledged seq of the thread (acks passes highest seq + 1, 0 = none).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/clfs.h>
+#include "log/clfs_log.h"
+
+#define CT_MAX_THREADS	32
+#define CT_MAGIC	0x636c667363726173ULL	/* "clfscras" */
+#define CT_MAX_BYTES	2048
+
+static char *op = "verify";
+module_param(op, charp, 0444);
+static char *dev;
+module_param(dev, charp, 0444);
+static unsigned int streams = 4;
+module_param(streams, uint, 0444);
+static unsigned int threads = 8;
+module_param(threads, uint, 0444);
+static unsigned int acks[CT_MAX_THREADS];
+static int nr_acks;
+module_param_array(acks, uint, &nr_acks, 0444);
+
+struct ct_head {
+	__le64 magic;
+	__le32 thread;
+	__le32 seq;
+};
+
+static u32 ct_bytes(u32 t, u32 seq)
+{
+	return sizeof(struct ct_head) + (t * 2654435761U + seq * 40503U) % 1500;
+}
+
+static void ct_fill(u32 t, u32 seq, u8 *buf)
+{
+	struct ct_head *h = (struct ct_head *)buf;
+	u32 i, n = ct_bytes(t, seq);
+
+	h->magic = cpu_to_le64(CT_MAGIC);
+	h->thread = cpu_to_le32(t);
+	h->seq = cpu_to_le32(seq);
+	for (i = sizeof(*h); i < n; i++)
+		buf[i] = (u8)(t * 31 + seq * 7 + i);
+}
+
+/* State of a stress run; it lives until the guest is stopped. */
+static struct clfs_log *ct_log;
+static struct clfs_stream *ct_streams[CLFS_MAX_STREAMS];
+static struct clfs_marshal *ct_areas[CT_MAX_THREADS];
+static struct task_struct *ct_tasks[CT_MAX_THREADS];
+
+static int ct_thread(void *arg)
+{
+	u32 t = (uintptr_t)arg, seq = 0;
+	struct clfs_append a = { .nr_entries = 1, .type = CLFS_RECORD_DATA };
+	struct kvec v;
+	u8 *buf;
+	u64 lsn;
+	int ret;
+
+	buf = kmalloc(CT_MAX_BYTES, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	v.iov_base = buf;
+	a.entries = &v;
+	while (!kthread_should_stop()) {
+		ct_fill(t, seq, buf);
+		v.iov_len = ct_bytes(t, seq);
+		a.flags = seq % 8 == 7 ? CLFS_APPEND_FORCE_FLUSH : 0;
+		ret = clfs_reserve_and_append(ct_areas[t], &a, &lsn);
+		if (ret) {
+			pr_err("thread %u: append %u failed: %d\n", t, seq, ret);
+			break;
+		}
+		if (a.flags)
+			pr_info("ack t=%u seq=%u lsn=%#llx\n", t, seq, lsn);
+		seq++;
+		cond_resched();
+	}
+	kfree(buf);
+	return 0;
+}
+
+static int ct_create(void)
+{
+	struct clfs_log_params p = {
+		.container_bytes = 1 << 20,
+		.nr_containers = 128,
+		.flags = CLFS_LOG_MULTIPLEXED,
+	};
+	struct clfs_log *log;
+	u32 i, id;
+	int ret;
+
+	ret = clfs_log_create(dev, &p);
+	if (ret)
+		return ret;
+	log = clfs_log_open(dev, 0);
+	if (IS_ERR(log))
+		return PTR_ERR(log);
+	for (i = 0; i < streams && !ret; i++) {
+		ret = clfs_stream_create(log, &id);
+		if (!ret && id != i)
+			ret = -EPROTO;
+	}
+	clfs_log_close(log);
+	return ret;
+}
+
+static void ct_cleanup(void);
+
+/* Start the threads; on failure nothing may outlive the refused load. */
+static int ct_stress_start(void);
+
+static int ct_stress(void)
+{
+	int ret = ct_stress_start();
+
+	if (ret)
+		ct_cleanup();
+	return ret;
+}
+
+static int ct_stress_start(void)
+{
+	struct clfs_marshal_params mp = {
+		.block_bytes = 16 * 1024,
+		.max_write_buffers = 4,
+	};
+	u32 i;
+
+	ct_log = clfs_log_open(dev, 0);
+	if (IS_ERR(ct_log))
+		return PTR_ERR(ct_log);
+	for (i = 0; i < streams; i++) {
+		ct_streams[i] = clfs_stream_open(ct_log, i);
+		if (IS_ERR(ct_streams[i]))
+			return PTR_ERR(ct_streams[i]);
+	}
+	for (i = 0; i < threads; i++) {
+		ct_areas[i] = clfs_marshal_create(ct_streams[i % streams], &mp);
+		if (IS_ERR(ct_areas[i]))
+			return PTR_ERR(ct_areas[i]);
+	}
+	for (i = 0; i < threads; i++) {
+		ct_tasks[i] = kthread_run(ct_thread, (void *)(uintptr_t)i,
+					  "clfs-ct%u", i);
+		if (IS_ERR(ct_tasks[i]))
+			return PTR_ERR(ct_tasks[i]);
+	}
+	pr_info("%u threads appending to %u streams of %s\n", threads, streams,
+		dev);
+	return 0;
+}
+
+/* One record found by verify: right stream, next seq of its thread, bytes. */
+static int ct_check(const struct clfs_blk *blk, const struct clfs_rec *rec,
+		    const u8 *block, u32 *next, u8 *want)
+{
+	const struct ct_head *h = (const void *)(block + rec->data_offset);
+	u32 t, seq;
+
+	if (rec->data_bytes < sizeof(*h) || le64_to_cpu(h->magic) != CT_MAGIC)
+		return -EPROTO;
+	t = le32_to_cpu(h->thread);
+	seq = le32_to_cpu(h->seq);
+	if (t >= threads || blk->stream_id != t % streams || seq != next[t] ||
+	    rec->data_bytes != ct_bytes(t, seq)) {
+		pr_err("record %#llx: thread %u seq %u in stream %u, expected seq %u\n",
+		       rec->lsn, t, seq, blk->stream_id,
+		       t < threads ? next[t] : 0);
+		return -EPROTO;
+	}
+	ct_fill(t, seq, want);
+	if (memcmp(h, want, rec->data_bytes)) {
+		pr_err("record %#llx: thread %u seq %u: contents differ\n",
+		       rec->lsn, t, seq);
+		return -EPROTO;
+	}
+	next[t]++;
+	return 0;
+}
+
+static int ct_verify(void)
+{
+	u32 next[CT_MAX_THREADS] = { 0 };
+	struct clfs_log_info info;
+	struct clfs_rec_iter it;
+	struct clfs_log *log;
+	struct clfs_blk blk;
+	struct clfs_rec rec;
+	u64 lsn, records = 0;
+	u8 *buf, *want;
+	int ret = 0;
+	u32 t;
+
+	buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
+	want = kmalloc(CT_MAX_BYTES, GFP_KERNEL);
+	log = clfs_log_open(dev, 0);
+	if (!buf || !want || IS_ERR(log)) {
+		ret = IS_ERR(log) ? PTR_ERR(log) : -ENOMEM;
+		goto out;
+	}
+	clfs_log_query(log, &info);
+	for (lsn = info.recovery_lsn; lsn < info.head_lsn && !ret;) {
+		ret = clfs_log_read_block(log, lsn, buf, CLFS_BLK_MAX_BYTES, &blk);
+		if (!ret)
+			ret = clfs_rec_iter_init(&it, log->md, &blk, buf,
+						 CLFS_BLK_MAX_BYTES);
+		while (!ret) {
+			ret = clfs_rec_iter_next(&it, &rec);
+			if (ret != 1)
+				break;
+			ret = ct_check(&blk, &rec, buf, next, want);
+			records++;
+		}
+		lsn = clfs_blk_next_lsn(log->md, &blk);
+	}
+	for (t = 0; t < threads && !ret; t++) {
+		if (t < nr_acks && next[t] < acks[t]) {
+			pr_err("thread %u: %u records recovered, %u were acknowledged\n",
+			       t, next[t], acks[t]);
+			ret = -EPROTO;
+		}
+	}
+	pr_info("%s: %llu records of %u threads recovered, every acknowledged one among them: %s\n",
+		dev, records, threads, ret ? "NO" : "yes");
+	clfs_log_close(log);
+out:
+	kfree(want);
+	kvfree(buf);
+	return ret;
+}
+
+static int __init clfs_crashtest_init(void)
+{
+	if (!dev || !streams || streams > CLFS_MAX_STREAMS || !threads ||
+	    threads > CT_MAX_THREADS)
+		return -EINVAL;
+	if (!strcmp(op, "create"))
+		return ct_create();
+	if (!strcmp(op, "stress"))
+		return ct_stress();
+	if (!strcmp(op, "verify"))
+		return ct_verify();
+	return -EINVAL;
+}
+
+/* Stop the threads and close everything a stress run opened. */
+static void ct_cleanup(void)
+{
+	u32 i;
+
+	for (i = 0; i < CT_MAX_THREADS; i++)
+		if (!IS_ERR_OR_NULL(ct_tasks[i]))
+			kthread_stop(ct_tasks[i]);
+	for (i = 0; i < CT_MAX_THREADS; i++)
+		if (!IS_ERR_OR_NULL(ct_areas[i]))
+			clfs_marshal_delete(ct_areas[i]);
+	for (i = 0; i < CLFS_MAX_STREAMS; i++)
+		if (!IS_ERR_OR_NULL(ct_streams[i]))
+			clfs_stream_close(ct_streams[i]);
+	if (!IS_ERR_OR_NULL(ct_log))
+		clfs_log_close(ct_log);
+}
+
+/* Only reached if a stress run is unloaded instead of crashed. */
+static void __exit clfs_crashtest_exit(void)
+{
+	ct_cleanup();
+}
+
+module_init(clfs_crashtest_init);
+module_exit(clfs_crashtest_exit);
+
+MODULE_DESCRIPTION("clfs guest test helper: concurrent appends, crash, recovery");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
