@@ -221,7 +221,16 @@ int clfs_flush_to_lsn(struct clfs_marshal *m, u64 lsn, u64 *flushed_lsn)
 	if (log->read_only)
 		return -EROFS;
 	mutex_lock(&ss->append_lock);
-	if (ss->cur && (all || clfs_lsn_block(lsn) == clfs_wblk_lsn(ss->cur)))
+	/*
+	 * An index past the open block's records names no record: sealing
+	 * the block would make clfs_log_flush() see a submitted block and
+	 * report success for an LSN that was never appended.
+	 */
+	if (!all && ss->cur && clfs_lsn_block(lsn) == clfs_wblk_lsn(ss->cur) &&
+	    clfs_lsn_record_index(lsn) >= clfs_wblk_records(ss->cur))
+		ret = -EINVAL;
+	else if (ss->cur &&
+		 (all || clfs_lsn_block(lsn) == clfs_wblk_lsn(ss->cur)))
 		ret = clfs_append_submit_cur(ss);
 	mutex_unlock(&ss->append_lock);
 	if (!ret)
