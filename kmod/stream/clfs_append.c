@@ -55,10 +55,15 @@ static void clfs_marshal_retired(void *arg)
 {
 	struct clfs_marshal *m = arg;
 
+	/*
+	 * Wake under the lock: clfs_marshal_delete() frees @m as soon as it
+	 * sees @writing at zero under this lock, so a wake_up_all() after
+	 * the unlock could touch freed memory.
+	 */
 	spin_lock(&m->buf_lock);
 	m->writing--;
-	spin_unlock(&m->buf_lock);
 	wake_up_all(&m->wait);
+	spin_unlock(&m->buf_lock);
 }
 
 static bool clfs_marshal_has_buffer(struct clfs_marshal *m)

@@ -53,6 +53,20 @@ struct clfs_marshal *clfs_marshal_create(struct clfs_stream *s,
 }
 EXPORT_SYMBOL_GPL(clfs_marshal_create);
 
+/*
+ * No block of @m left. Read under buf_lock: the last retirement wakes us
+ * with it held, so once we see zero it no longer touches @m.
+ */
+static bool clfs_marshal_idle(struct clfs_marshal *m)
+{
+	bool idle;
+
+	spin_lock(&m->buf_lock);
+	idle = !m->writing;
+	spin_unlock(&m->buf_lock);
+	return idle;
+}
+
 /**
  * clfs_marshal_delete() - flush and delete a marshalling area
  * @m: the area
@@ -79,7 +93,7 @@ int clfs_marshal_delete(struct clfs_marshal *m)
 	if (ss->cur_owner == m)
 		clfs_append_submit_cur(ss);
 	mutex_unlock(&ss->append_lock);
-	wait_event(m->wait, READ_ONCE(m->writing) == 0);
+	wait_event(m->wait, clfs_marshal_idle(m));
 	mutex_lock(&ss->table_lock);
 	ss->st[m->stream->id].nr_marshal--;
 	mutex_unlock(&ss->table_lock);
