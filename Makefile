@@ -8,10 +8,11 @@
 
 KERNEL	?= stock
 SUITE	?=
+BENCH_SECONDS ?= 5
 OUT	?= $(CURDIR)/out
 export CLFS_OUT := $(OUT)
 
-.PHONY: help deps kernel module userspace check run shell suite kunit utest ktest clean
+.PHONY: help deps kernel module userspace check run shell suite kunit utest ktest bench clean
 
 help:
 	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
@@ -26,6 +27,8 @@ help:
 ##   kunit      all KUnit suites in the debug guest
 ##   utest      all userspace tests in a guest (KERNEL=debug|stock|lts)
 ##   ktest      the tests that drive test modules on real disks (debug kernel)
+##   bench      append throughput against fio baselines on the same disk
+##              (KERNEL=stock by default; BENCH_SECONDS=5)
 ##   shell      an interactive shell in a guest with clfs.ko and two disks
 ##   module     build clfs.ko for KERNEL=debug|stock|lts (W=1, no warnings)
 ##   kernel     build (or reuse) the cached debug kernel
@@ -65,6 +68,10 @@ utest: deps
 
 ktest: deps
 	@scripts/run-guest.sh --kernel debug --name ktest --disk 256M --disk 256M:4096 ktest
+
+bench: deps
+	@CLFS_WITH_FIO=1 scripts/run-guest.sh --kernel $(KERNEL) --name bench-$(KERNEL) \
+		--show --disk 1G --cmdline "clfs.bench_seconds=$(BENCH_SECONDS)" bench
 
 shell: deps
 	@scripts/run-guest.sh --kernel $(KERNEL) --name shell --interactive \

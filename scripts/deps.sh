@@ -9,8 +9,8 @@ PACKAGES=(
 	# module and kernel builds
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio
 	xz-utils kmod python3 rsync linux-source-6.1
-	# guests
-	qemu-system-x86 qemu-system-data busybox-static
+	# guests, and fio for the benchmark's baselines
+	qemu-system-x86 qemu-system-data busybox-static fio
 	# checkers and host-side tests
 	sparse shellcheck clang libclang-rt-14-dev
 	# 32-bit builds: the UAPI layout check and compat_ioctl tests
