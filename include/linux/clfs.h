@@ -116,6 +116,9 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 			    u64 *lsn);
 int clfs_flush_to_lsn(struct clfs_marshal *m, u64 lsn, u64 *flushed_lsn);
 int clfs_flush_buffers(struct clfs_marshal *m);
+int clfs_align_reservation(struct clfs_marshal *m, u32 nr, const s64 *sizes,
+			   s64 *total);
+int clfs_alloc_reserved(struct clfs_marshal *m, u32 nr, s64 *sizes);
 
 /**
  * struct clfs_record - a record as a read returns it
