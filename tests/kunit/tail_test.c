@@ -1,0 +1,999 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "clfs_tail": restart areas, the base, the archive tail and
+ * the recycling they allow (kmod/stream/clfs_tail.c), through the stream
+ * API on the in-memory device.
+ *
+ * What the cases hold the code to: a restart area and everything before
+ * it survive a power cut; restart areas chain along previous LSNs; every
+ * tail change is one atomic metadata commit (a crash in it leaves the old
+ * values or the new ones, never a mix); bad LSNs are refused and change
+ * nothing; containers are recycled once no stream needs them - base and
+ * archive tail of every stream - and never before, so a log whose base
+ * keeps up with its writes never fills, and everything from the base on
+ * reads back after a reopen. Reading back walks the block chain from the
+ * recovery start with clfs_log_read_block() and the record iterator, as
+ * log_test_util.c does, independently of the read API.
+ */
+#include <kunit/test.h>
+#include <kunit/resource.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+#include "storage/clfs_storage.h"
+#include "stream/clfs_stream.h"
+#include "log_test_util.h"
+
+#define CB		SZ_64K	/* container size */
+#define TT_STREAMS	3	/* stream handles a case may hold */
+#define TT_BLOCK	4096	/* marshalling area block size */
+
+/**
+ * struct tt_rec - a record a case appended
+ * @lsn: its LSN
+ * @seq: pattern seed of its bytes
+ * @len: its size
+ */
+struct tt_rec {
+	u64 lsn;
+	u32 seq;
+	u32 len;
+};
+
+/**
+ * struct tt - a log with stream handles, closed before the log is
+ * @tl: the device and log (log_test_util.h)
+ * @s: stream handles, or NULL
+ * @m: a marshalling area on each
+ * @id: the stream id of each
+ * @seq: next pattern seed
+ */
+struct tt {
+	struct tl *tl;
+	struct clfs_stream *s[TT_STREAMS];
+	struct clfs_marshal *m[TT_STREAMS];
+	u32 id[TT_STREAMS];
+	u32 seq;
+};
+
+static void tt_close_all(struct tt *tt)
+{
+	u32 i;
+
+	for (i = 0; i < TT_STREAMS; i++) {
+		if (tt->m[i])
+			clfs_marshal_delete(tt->m[i]);
+		tt->m[i] = NULL;
+		if (tt->s[i])
+			clfs_stream_close(tt->s[i]);
+		tt->s[i] = NULL;
+	}
+}
+
+/* Registered after the tl resource, so it is freed before the log is. */
+static void tt_res_free(struct kunit_resource *res)
+{
+	struct tt *tt = res->data;
+
+	clfs_memdev_set_completion(tt->tl->m, CLFS_MEMDEV_INLINE);
+	clfs_memdev_clear_faults(tt->tl->m);
+	tt_close_all(tt);
+}
+
+static int tt_res_init(struct kunit_resource *res, void *data)
+{
+	res->data = data;
+	return 0;
+}
+
+/* A formatted, open log of @nr 64 KiB containers with CLFS_LOG_* @flags. */
+static struct tt *tt_new(struct kunit *test, unsigned int sector, u32 nr,
+			 u32 flags)
+{
+	struct tt *tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, tt);
+	tt->tl = tl_new(test, sector, TL_MD_AREA + (u64)nr * CB);
+	KUNIT_ASSERT_EQ(test, tl_format(tt->tl, CB, nr, flags), 0);
+	KUNIT_ASSERT_EQ(test, tl_open(tt->tl, 0), 0);
+	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, tt_res_init,
+							 tt_res_free,
+							 GFP_KERNEL, tt));
+	return tt;
+}
+
+static struct clfs_log *tt_log(struct tt *tt)
+{
+	return tt->tl->log;
+}
+
+/* Open stream @id as handle @i, with a marshalling area. */
+static void tt_open(struct tt *tt, u32 i, u32 id)
+{
+	struct kunit *test = tt->tl->test;
+	struct clfs_marshal_params p = { .block_bytes = TT_BLOCK };
+	struct clfs_stream *s;
+	struct clfs_marshal *m;
+
+	s = clfs_stream_open(tt_log(tt), id);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	tt->s[i] = s;
+	tt->id[i] = id;
+	m = clfs_marshal_create(s, &p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m);
+	tt->m[i] = m;
+}
+
+/* Create a stream of a multiplexed log and open it as handle @i. */
+static void tt_create(struct tt *tt, u32 i)
+{
+	u32 id;
+
+	KUNIT_ASSERT_EQ(tt->tl->test, clfs_stream_create(tt_log(tt), &id), 0);
+	tt_open(tt, i, id);
+}
+
+/* Close cleanly (everything is flushed) and open again; reopen handles. */
+static void tt_reopen(struct tt *tt)
+{
+	u32 ids[TT_STREAMS], i;
+	bool had[TT_STREAMS];
+
+	for (i = 0; i < TT_STREAMS; i++) {
+		had[i] = tt->s[i];
+		ids[i] = tt->id[i];
+	}
+	tt_close_all(tt);
+	tl_close(tt->tl);
+	KUNIT_ASSERT_EQ(tt->tl->test, tl_open(tt->tl, 0), 0);
+	for (i = 0; i < TT_STREAMS; i++)
+		if (had[i])
+			tt_open(tt, i, ids[i]);
+}
+
+/*
+ * Lose power: what is not durable is gone, and nothing the teardown of
+ * the handles and the log tries to write reaches the medium (every write
+ * and flush fails from before the power cycle on). Then open again.
+ */
+static void tt_crash_reopen(struct tt *tt)
+{
+	u32 ids[TT_STREAMS], i;
+	bool had[TT_STREAMS];
+
+	for (i = 0; i < TT_STREAMS; i++) {
+		had[i] = tt->s[i];
+		ids[i] = tt->id[i];
+	}
+	clfs_memdev_inject_write_fault(tt->tl->m, 1, true);
+	clfs_memdev_inject_flush_fault(tt->tl->m, 1, true);
+	clfs_memdev_power_cycle(tt->tl->m, NULL, NULL);
+	tt_close_all(tt);
+	tl_crash(tt->tl, NULL, NULL);
+	clfs_memdev_clear_faults(tt->tl->m);
+	KUNIT_ASSERT_EQ(tt->tl->test, tl_open(tt->tl, 0), 0);
+	for (i = 0; i < TT_STREAMS; i++)
+		if (had[i])
+			tt_open(tt, i, ids[i]);
+}
+
+/* Append a data record of @len pattern bytes through handle @i. */
+static int tt_append(struct tt *tt, u32 i, u32 len, u32 flags,
+		     struct tt_rec *r)
+{
+	struct kvec v = { .iov_base = tt->tl->data, .iov_len = len };
+	struct clfs_append a = {
+		.entries = &v,
+		.nr_entries = 1,
+		.type = CLFS_RECORD_DATA,
+		.flags = flags,
+	};
+	struct tt_rec rec = { .seq = tt->seq, .len = len };
+	int ret;
+
+	tl_fill(tt->tl->data, len, rec.seq);
+	ret = clfs_reserve_and_append(tt->m[i], &a, &rec.lsn);
+	if (!ret) {
+		tt->seq++;
+		if (r)
+			*r = rec;
+	}
+	return ret;
+}
+
+/* Append @n records of varied sizes through handle @i into @r. */
+static void tt_append_n(struct tt *tt, u32 i, u32 n, struct tt_rec *r)
+{
+	u32 k;
+
+	for (k = 0; k < n; k++)
+		KUNIT_ASSERT_EQ(tt->tl->test,
+				tt_append(tt, i, 100 + (tt->seq * 37) % 300, 0,
+					  &r[k]), 0);
+}
+
+static int tt_restart(struct tt *tt, u32 i, const char *text, u64 new_base,
+		      u64 *lsn)
+{
+	return clfs_write_restart_area(tt->m[i], text, strlen(text), new_base,
+				       0, lsn);
+}
+
+static void tt_query(struct tt *tt, u32 i, struct clfs_stream_info *info)
+{
+	KUNIT_ASSERT_EQ(tt->tl->test, clfs_stream_query(tt->s[i], info), 0);
+}
+
+/*
+ * Read the record at @lsn from its block (which must have completed) into
+ * @rec; its bytes are at tt->tl->buf + rec->data_offset. Returns 0 or
+ * -ENOENT; @stream receives the block's stream id.
+ */
+static int tt_read(struct tt *tt, u64 lsn, struct clfs_rec *rec, u32 *stream)
+{
+	struct clfs_rec_iter it;
+	struct clfs_blk blk;
+	int ret;
+
+	ret = clfs_log_read_block(tt_log(tt), clfs_lsn_block(lsn), tt->tl->buf,
+				  CLFS_BLK_MAX_BYTES, &blk);
+	if (ret)
+		return ret;
+	*stream = blk.stream_id;
+	ret = clfs_rec_iter_init(&it, tt_log(tt)->md, &blk, tt->tl->buf,
+				 CLFS_BLK_MAX_BYTES);
+	if (ret)
+		return ret;
+	while ((ret = clfs_rec_iter_next(&it, rec)) > 0)
+		if (rec->lsn == lsn)
+			return 0;
+	return ret ?: -ENOENT;
+}
+
+/*
+ * Walk every block from the recovery start to the head and check that
+ * stream @id holds exactly @r[0..@n) from @from on, in order and byte for
+ * byte. Restart records not in @r are allowed (restart areas the case did
+ * not note). Returns how many of @r were found.
+ */
+static u32 tt_walk(struct tt *tt, u32 id, u64 from, const struct tt_rec *r,
+		   u32 n)
+{
+	struct kunit *test = tt->tl->test;
+	struct clfs_log *log = tt_log(tt);
+	struct clfs_log_info info;
+	struct clfs_rec_iter it;
+	struct clfs_blk blk;
+	struct clfs_rec rec;
+	u32 k = 0;
+	u64 lsn;
+	int ret;
+
+	while (k < n && r[k].lsn < from)
+		k++;
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(tt->m[0]) == 0 ||
+			log->read_only, true);
+	tl_info(tt->tl, &info);
+	for (lsn = info.recovery_lsn; lsn < info.head_lsn;
+	     lsn = clfs_blk_next_lsn(log->md, &blk)) {
+		ret = clfs_log_read_block(log, lsn, tt->tl->buf,
+					  CLFS_BLK_MAX_BYTES, &blk);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "block %#llx", lsn);
+		if (blk.stream_id != id)
+			continue;
+		KUNIT_ASSERT_EQ(test, clfs_rec_iter_init(&it, log->md, &blk,
+							 tt->tl->buf,
+							 CLFS_BLK_MAX_BYTES), 0);
+		while ((ret = clfs_rec_iter_next(&it, &rec)) > 0) {
+			if (rec.lsn < from)
+				continue;
+			if (k < n && rec.lsn == r[k].lsn) {
+				KUNIT_EXPECT_EQ(test, rec.type, CLFS_REC_DATA);
+				KUNIT_EXPECT_EQ(test, rec.data_bytes, r[k].len);
+				tl_fill(tt->tl->data, r[k].len, r[k].seq);
+				KUNIT_EXPECT_EQ_MSG(test,
+					memcmp(tt->tl->buf + rec.data_offset,
+					       tt->tl->data, r[k].len), 0,
+					"record %#llx", rec.lsn);
+				k++;
+			} else {
+				KUNIT_EXPECT_EQ_MSG(test, rec.type,
+						    CLFS_REC_RESTART,
+						    "unexpected record %#llx",
+						    rec.lsn);
+			}
+		}
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	KUNIT_EXPECT_EQ(test, lsn, info.head_lsn);
+	KUNIT_EXPECT_EQ_MSG(test, k, n, "records from %#llx missing", from);
+	return k;
+}
+
+/* ---- restart areas ------------------------------------------------------ */
+
+/*
+ * A restart area is durable when the call returns, and so is everything
+ * appended before it, flushed or not: a power cut loses none of it.
+ */
+static void clfs_tail_restart_area_makes_it_and_earlier_records_durable(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, tl_param_sector(test), 3, 0);
+	struct clfs_stream_info info;
+	struct tt_rec r[20];
+	struct clfs_rec rec;
+	u64 rlsn;
+	u32 sid;
+
+	tt_open(tt, 0, 0);
+	tt_append_n(tt, 0, ARRAY_SIZE(r), r);
+	KUNIT_ASSERT_EQ(test, tt_restart(tt, 0, "checkpoint one",
+					 CLFS_LSN_NULL, &rlsn), 0);
+	KUNIT_EXPECT_GT(test, rlsn, r[19].lsn);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.restart_lsn, rlsn);
+	KUNIT_EXPECT_EQ(test, info.last_lsn, rlsn);
+	KUNIT_EXPECT_GT(test, info.flushed_lsn, rlsn);
+
+	tt_crash_reopen(tt);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.restart_lsn, rlsn);
+	KUNIT_EXPECT_EQ(test, info.last_lsn, rlsn);
+	KUNIT_EXPECT_EQ(test, info.base_lsn, CLFS_LSN_NULL);
+	KUNIT_ASSERT_EQ(test, tt_read(tt, rlsn, &rec, &sid), 0);
+	KUNIT_EXPECT_EQ(test, rec.type, CLFS_REC_RESTART);
+	KUNIT_EXPECT_EQ(test, rec.prev_lsn, CLFS_LSN_NULL);
+	KUNIT_EXPECT_EQ(test, rec.data_bytes, (u32)strlen("checkpoint one"));
+	KUNIT_EXPECT_EQ(test, memcmp(tt->tl->buf + rec.data_offset,
+				     "checkpoint one", rec.data_bytes), 0);
+	tt_walk(tt, 0, r[0].lsn, r, ARRAY_SIZE(r));
+}
+
+/* Each restart record's previous LSN is the restart area before it. */
+static void clfs_tail_restart_areas_chain_via_prev_lsn(struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 3, CLFS_LOG_MULTIPLEXED);
+	struct clfs_stream_info info;
+	struct clfs_rec rec;
+	struct tt_rec r[4];
+	u64 rl[4];
+	u32 k, sid;
+
+	tt_create(tt, 0);
+	tt_create(tt, 1);
+	for (k = 0; k < 3; k++) {
+		tt_append_n(tt, 0, 2, r);
+		/* Another stream's restart area is not in this chain. */
+		KUNIT_ASSERT_EQ(test, tt_restart(tt, 1, "other", CLFS_LSN_NULL,
+						 &rl[3]), 0);
+		KUNIT_ASSERT_EQ(test, tt_restart(tt, 0, "chain", CLFS_LSN_NULL,
+						 &rl[k]), 0);
+	}
+	tt_reopen(tt);
+	tt_append_n(tt, 0, 2, r);
+	KUNIT_ASSERT_EQ(test, tt_restart(tt, 0, "after reopen", CLFS_LSN_NULL,
+					 &rl[3]), 0);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.restart_lsn, rl[3]);
+
+	for (k = 0; k < 4; k++) {
+		KUNIT_ASSERT_EQ(test, tt_read(tt, rl[k], &rec, &sid), 0);
+		KUNIT_EXPECT_EQ(test, sid, tt->id[0]);
+		KUNIT_EXPECT_EQ(test, rec.type, CLFS_REC_RESTART);
+		KUNIT_EXPECT_EQ(test, rec.prev_lsn,
+				k ? rl[k - 1] : CLFS_LSN_NULL);
+	}
+}
+
+/* Bad arguments are refused and change nothing: no record, no commit. */
+static void clfs_tail_restart_area_refuses_bad_arguments(struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 3, 0);
+	struct clfs_stream_info a, b;
+	struct clfs_log_info la, lb;
+	struct tt_rec r[5];
+	u64 lsn = 0;
+	void *big;
+
+	tt_open(tt, 0, 0);
+	tt_append_n(tt, 0, 4, r);
+	KUNIT_ASSERT_EQ(test, tt_restart(tt, 0, "first", r[1].lsn, &lsn), 0);
+	/* The restart area sealed its block: this one starts another. */
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 10, CLFS_APPEND_FORCE_FLUSH,
+					&r[4]), 0);
+	KUNIT_ASSERT_NE(test, clfs_lsn_block(r[4].lsn), clfs_lsn_block(lsn));
+	tt_query(tt, 0, &a);
+	tl_info(tt->tl, &la);
+
+	KUNIT_EXPECT_EQ(test, clfs_write_restart_area(tt->m[0], "x", 1,
+						      CLFS_LSN_NULL,
+						      CLFS_APPEND_USE_RESERVATION,
+						      &lsn), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, clfs_write_restart_area(tt->m[0], "x", 1,
+						      CLFS_LSN_NULL, 1U << 7,
+						      &lsn), -EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_write_restart_area(tt->m[0], "x", 1,
+						      CLFS_LSN_NULL,
+						      CLFS_APPEND_FORCE_FLUSH,
+						      &lsn), -EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_write_restart_area(tt->m[0], "x", 1,
+						      CLFS_LSN_NULL, 0, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_write_restart_area(tt->m[0], NULL, 5,
+						      CLFS_LSN_NULL, 0, &lsn),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_write_restart_area(NULL, "x", 1,
+						      CLFS_LSN_NULL, 0, &lsn),
+			-EINVAL);
+	/* New bases: backwards, beyond the last record, not a record. */
+	KUNIT_EXPECT_EQ(test, tt_restart(tt, 0, "x", r[0].lsn, &lsn), -ERANGE);
+	KUNIT_EXPECT_EQ(test, tt_restart(tt, 0, "x", a.last_lsn + 1, &lsn),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, tt_restart(tt, 0, "x", CLFS_LSN_INVALID, &lsn),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, tt_restart(tt, 0, "x",
+					 clfs_lsn_block(r[0].lsn) + 300, &lsn),
+			-ENOENT);
+	big = kunit_kzalloc(test, TT_BLOCK, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, clfs_write_restart_area(tt->m[0], big, TT_BLOCK,
+						      CLFS_LSN_NULL, 0, &lsn),
+			-E2BIG);
+
+	tt_query(tt, 0, &b);
+	tl_info(tt->tl, &lb);
+	KUNIT_EXPECT_EQ(test, b.restart_lsn, a.restart_lsn);
+	KUNIT_EXPECT_EQ(test, b.base_lsn, a.base_lsn);
+	KUNIT_EXPECT_EQ(test, b.last_lsn, a.last_lsn);
+	KUNIT_EXPECT_EQ(test, lb.generation, la.generation);
+	KUNIT_EXPECT_EQ(test, lb.head_lsn, la.head_lsn);
+}
+
+/* A restart area with a new base moves both, durably, in one commit. */
+static void clfs_tail_restart_area_with_new_base_moves_both(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, tl_param_sector(test), 3, 0);
+	struct clfs_stream_info info;
+	struct clfs_log_info la, lb;
+	struct tt_rec r[10];
+	u64 r1, r2;
+
+	tt_open(tt, 0, 0);
+	tt_append_n(tt, 0, ARRAY_SIZE(r), r);
+	KUNIT_ASSERT_EQ(test, tt_restart(tt, 0, "one", r[3].lsn, &r1), 0);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.base_lsn, r[3].lsn);
+	KUNIT_EXPECT_EQ(test, info.restart_lsn, r1);
+	/* The same base again, with a second restart area: one commit. */
+	tl_info(tt->tl, &la);
+	KUNIT_ASSERT_EQ(test, tt_restart(tt, 0, "two", r[3].lsn, &r2), 0);
+	tl_info(tt->tl, &lb);
+	KUNIT_EXPECT_EQ(test, lb.generation, la.generation + 1);
+
+	tt_crash_reopen(tt);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.base_lsn, r[3].lsn);
+	KUNIT_EXPECT_EQ(test, info.restart_lsn, r2);
+	tt_walk(tt, 0, r[3].lsn, r, ARRAY_SIZE(r));
+}
+
+/* ---- the base ------------------------------------------------------------ */
+
+/*
+ * Advancing the base checks its LSN: never backwards, not beyond the last
+ * record, a real record of this stream; a refusal changes nothing. A base
+ * in the open block is flushed before it is committed.
+ */
+static void clfs_tail_advance_base_checks_the_lsn(struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 3, CLFS_LOG_MULTIPLEXED);
+	struct clfs_stream_info a, b;
+	struct clfs_log_info la, lb;
+	struct tt_rec ra[6], rb[3], open;
+	u32 k;
+
+	tt_create(tt, 0);
+	tt_create(tt, 1);
+	tt_append_n(tt, 0, 3, ra);
+	/* Large records: B's block is longer than a sector. */
+	for (k = 0; k < 3; k++)
+		KUNIT_ASSERT_EQ(test, tt_append(tt, 1, 1000, 0, &rb[k]), 0);
+	tt_append_n(tt, 0, 3, ra + 3);
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(tt->m[0]), 0);
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0], ra[2].lsn), 0);
+	tt_query(tt, 0, &a);
+	KUNIT_EXPECT_EQ(test, a.base_lsn, ra[2].lsn);
+	tl_info(tt->tl, &la);
+
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], ra[2].lsn), 0);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], ra[1].lsn), -ERANGE);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], ra[5].lsn + 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0],
+						clfs_lsn_make(CLFS_CID_FIRST + 2,
+							      0, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], CLFS_LSN_NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], CLFS_LSN_INVALID),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(NULL, ra[3].lsn), -EINVAL);
+	/* The other stream's record, between two of this one's. */
+	KUNIT_ASSERT_GT(test, rb[1].lsn, ra[2].lsn);
+	KUNIT_ASSERT_LT(test, rb[1].lsn, ra[5].lsn);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], rb[1].lsn), -ENOENT);
+	/* Past the records of a block; inside a block, not at its start. */
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0],
+						clfs_lsn_block(ra[0].lsn) + 3),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0],
+						clfs_lsn_block(rb[0].lsn) + 512),
+			-ENOENT);
+	tt_query(tt, 0, &b);
+	tl_info(tt->tl, &lb);
+	KUNIT_EXPECT_EQ(test, b.base_lsn, a.base_lsn);
+	KUNIT_EXPECT_EQ(test, lb.generation, la.generation);
+
+	/* A record still in the open block is a good base: flushed first. */
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 50, 0, &open), 0);
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0], open.lsn), 0);
+	tt_query(tt, 0, &b);
+	KUNIT_EXPECT_EQ(test, b.base_lsn, open.lsn);
+	KUNIT_EXPECT_GT(test, b.flushed_lsn, open.lsn);
+	/* The other stream keeps its own base, and can move it. */
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[1], ra[1].lsn), -ENOENT);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[1], rb[2].lsn), 0);
+	tt_query(tt, 1, &b);
+	KUNIT_EXPECT_EQ(test, b.base_lsn, rb[2].lsn);
+
+	tt_crash_reopen(tt);
+	tt_query(tt, 0, &a);
+	tt_query(tt, 1, &b);
+	KUNIT_EXPECT_EQ(test, a.base_lsn, open.lsn);
+	KUNIT_EXPECT_EQ(test, b.base_lsn, rb[2].lsn);
+	KUNIT_EXPECT_EQ(test, a.last_lsn, open.lsn);
+	tt_walk(tt, tt->id[0], open.lsn, &open, 1);
+}
+
+/*
+ * With small containers and a base that follows the writes, the logical
+ * container ids run far beyond the physical ones, the log never reports
+ * full, and after a reopen everything from the base on reads back.
+ */
+static void clfs_tail_base_keeping_up_recycles_across_many_wraps(
+	struct kunit *test)
+{
+	const u32 nr = 3, lag = 8, wraps = 10;
+	struct tt *tt = tt_new(test, tl_param_sector(test), nr, 0);
+	struct clfs_stream_info info;
+	struct clfs_log_info li;
+	struct tt_rec *r;
+	u32 n = 0, cap = 8192;
+	u64 base = CLFS_LSN_NULL;
+	u32 until;
+
+	r = kunit_kcalloc(test, cap, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	tt_open(tt, 0, 0);
+	while (clfs_lsn_container(tl_head(tt->tl)) < CLFS_CID_FIRST + nr * wraps) {
+		KUNIT_ASSERT_LT(test, n, cap);
+		KUNIT_ASSERT_EQ_MSG(test, tt_append(tt, 0,
+						    600 + (n * 37) % 400, 0,
+						    &r[n]), 0,
+				    "append %u, head %#llx", n,
+				    tl_head(tt->tl));
+		n++;
+		if (n % lag == 0 && n > lag) {
+			base = r[n - lag].lsn;
+			KUNIT_ASSERT_EQ_MSG(test, clfs_advance_base(tt->m[0],
+								    base), 0,
+					    "base %#llx", base);
+			tl_info(tt->tl, &li);
+			KUNIT_ASSERT_EQ(test, li.recovery_lsn,
+					clfs_lsn_block(base));
+			KUNIT_ASSERT_LE(test, li.nr_active, nr);
+		}
+	}
+	tl_info(tt->tl, &li);
+	kunit_info(test, "%u records, head %#llx, recovery %#llx\n", n,
+		   li.head_lsn, li.recovery_lsn);
+	KUNIT_EXPECT_EQ(test, li.nr_containers, nr);
+
+	tt_reopen(tt);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.base_lsn, base);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(base));
+	tt_walk(tt, 0, base, r, n);
+
+	/* And on after the reopen, across a wrap again. */
+	until = clfs_lsn_container(base) + nr + 1;
+	while (clfs_lsn_container(tl_head(tt->tl)) < until) {
+		KUNIT_ASSERT_LT(test, n, cap);
+		KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 900, 0, &r[n]), 0);
+		n++;
+		if (n % lag == 0) {
+			base = r[n - lag].lsn;
+			KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0], base),
+					0);
+		}
+	}
+	/* Everything flushed, then a power cut: all from the base is there. */
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(tt->m[0]), 0);
+	tt_crash_reopen(tt);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.base_lsn, base);
+	tt_walk(tt, 0, base, r, n);
+}
+
+/* ---- recycling with several streams and the archive tail ------------------ */
+
+/*
+ * In a multiplexed log, a container is recycled only when every stream
+ * has left it. A stream with records and no base needs all of them; an
+ * empty stream needs nothing.
+ */
+static void clfs_tail_multiplexed_log_recycles_what_every_stream_left(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 4, CLFS_LOG_MULTIPLEXED);
+	struct clfs_log_info li;
+	struct tt_rec *ra, rb[2];
+	u32 n = 0, cap = 4096;
+	u64 pinned, abase;
+
+	ra = kunit_kcalloc(test, cap, sizeof(*ra), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ra);
+	tt_create(tt, 0);
+	tt_create(tt, 1);
+	tt_create(tt, 2);	/* stays empty */
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 1, 64, CLFS_APPEND_FORCE_FLUSH,
+					&rb[0]), 0);
+	tl_info(tt->tl, &li);
+	pinned = li.recovery_lsn;
+
+	/* A moves its base along while it fills the log up to the last one. */
+	while (clfs_lsn_container(tl_head(tt->tl)) < CLFS_CID_FIRST + 3) {
+		KUNIT_ASSERT_LT(test, n, cap);
+		KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 700, 0, &ra[n]), 0);
+		n++;
+		if (n % 8 == 0)
+			KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0],
+								ra[n - 1].lsn),
+					0);
+	}
+	abase = ra[n - 1].lsn;
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0], abase), 0);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, pinned);
+	/* The head may be at the start of the last one, not yet active. */
+	KUNIT_EXPECT_LE(test, li.nr_free, 1U);
+
+	/* B's base at its old record still pins the first container. */
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[1], rb[0].lsn), 0);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(rb[0].lsn));
+	KUNIT_EXPECT_LE(test, li.nr_free, 1U);
+
+	/* B moves on: now only A's base counts (the empty stream does not). */
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 1, 64, 0, &rb[1]), 0);
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[1], rb[1].lsn), 0);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(abase));
+	KUNIT_EXPECT_GE(test, li.nr_free, 3U);
+
+	/* A goes on writing two more containers' worth. */
+	while (clfs_lsn_container(tl_head(tt->tl)) < CLFS_CID_FIRST + 5) {
+		KUNIT_ASSERT_LT(test, n, cap);
+		KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 700, 0, &ra[n]), 0);
+		n++;
+		if (n % 8)
+			continue;
+		abase = ra[n - 1].lsn;
+		KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0], abase), 0);
+	}
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(rb[1].lsn));
+
+	tt_reopen(tt);
+	tt_walk(tt, tt->id[1], rb[1].lsn, &rb[1], 1);
+	tt_walk(tt, tt->id[0], abase, ra, n);
+}
+
+/*
+ * In an archived log the archive tail pins containers, whatever the base:
+ * all of the stream's records until it is first set, then those from it
+ * on, until it moves.
+ */
+static void clfs_tail_archive_tail_pins_containers_until_it_moves(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, tl_param_sector(test), 4,
+			       CLFS_LOG_ARCHIVED);
+	struct clfs_stream_info info;
+	struct clfs_log_info li;
+	struct tt_rec *r;
+	u32 n = 0, cap = 4096;
+	u64 start;
+
+	r = kunit_kcalloc(test, cap, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	tt_open(tt, 0, 0);
+	tl_info(tt->tl, &li);
+	start = li.recovery_lsn;
+	tt_append_n(tt, 0, 20, r);
+	n = 20;
+	/* No archive tail yet: the base moves, nothing is released. */
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0], r[19].lsn), 0);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, start);
+
+	KUNIT_ASSERT_EQ(test, clfs_set_archive_tail(tt->s[0], r[10].lsn), 0);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(r[10].lsn));
+	/* Checks: backwards, beyond the last record, not a record. */
+	KUNIT_EXPECT_EQ(test, clfs_set_archive_tail(tt->s[0], r[9].lsn),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, clfs_set_archive_tail(tt->s[0], r[19].lsn + 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_set_archive_tail(tt->s[0], CLFS_LSN_NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, clfs_set_archive_tail(NULL, r[15].lsn), -EINVAL);
+
+	/* Two more containers, the base following: the tail holds them. */
+	while (clfs_lsn_container(tl_head(tt->tl)) < CLFS_CID_FIRST + 3) {
+		KUNIT_ASSERT_LT(test, n, cap);
+		KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 700, 0, &r[n]), 0);
+		n++;
+		if (n % 8 == 0)
+			KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0],
+								r[n - 1].lsn),
+					0);
+	}
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(r[10].lsn));
+	/* The head may be at the start of the last one, not yet active. */
+	KUNIT_EXPECT_LE(test, li.nr_free, 1U);
+	/* Not a record: an index past the records of a block. */
+	KUNIT_EXPECT_EQ(test, clfs_set_archive_tail(tt->s[0],
+						    clfs_lsn_block(r[n - 20].lsn) +
+						    CLFS_LSN_INDEX_MAX),
+			-ENOENT);
+
+	/* The tail survives a crash, and still pins. */
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(tt->m[0]), 0);
+	tt_crash_reopen(tt);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.archive_tail_lsn, r[10].lsn);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(r[10].lsn));
+	tt_walk(tt, 0, r[10].lsn, r, n);
+
+	/* It moves past the base: now the base is what counts. */
+	KUNIT_ASSERT_EQ(test, clfs_set_archive_tail(tt->s[0], r[n - 1].lsn), 0);
+	tl_info(tt->tl, &li);
+	KUNIT_EXPECT_EQ(test, li.recovery_lsn, clfs_lsn_block(info.base_lsn));
+	KUNIT_EXPECT_GE(test, li.nr_free, 2U);
+	tt_reopen(tt);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.archive_tail_lsn, r[n - 1].lsn);
+}
+
+/* An ephemeral log has no archive tail. */
+static void clfs_tail_ephemeral_log_refuses_archive_tail(struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 3, 0);
+	struct clfs_stream_info info;
+	struct tt_rec r[3];
+
+	tt_open(tt, 0, 0);
+	tt_append_n(tt, 0, 3, r);
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(tt->m[0]), 0);
+	KUNIT_EXPECT_EQ(test, clfs_set_archive_tail(tt->s[0], r[1].lsn),
+			-EINVAL);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.archive_tail_lsn, CLFS_LSN_NULL);
+}
+
+/* A read-only log refuses every tail change. */
+static void clfs_tail_read_only_log_refuses_tail_changes(struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 3, CLFS_LOG_ARCHIVED);
+	struct tt_rec r[3];
+	u64 lsn;
+
+	tt_open(tt, 0, 0);
+	tt_append_n(tt, 0, 3, r);
+	tt_close_all(tt);
+	tl_close(tt->tl);
+	KUNIT_ASSERT_EQ(test, tl_open(tt->tl, CLFS_OPEN_READ_ONLY), 0);
+	tt_open(tt, 0, 0);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], r[1].lsn), -EROFS);
+	KUNIT_EXPECT_EQ(test, clfs_set_archive_tail(tt->s[0], r[1].lsn),
+			-EROFS);
+	KUNIT_EXPECT_EQ(test, tt_restart(tt, 0, "x", CLFS_LSN_NULL, &lsn),
+			-EROFS);
+}
+
+/* ---- crashes in the commits ------------------------------------------------ */
+
+enum tail_op { OP_RESTART, OP_BASE, OP_ARCHIVE };
+
+/* What must be in effect after the reopen. */
+enum tail_outcome {
+	OLD,		/* the values before the operation */
+	NEW,		/* the operation's values */
+	EITHER,		/* one or the other, never a mix */
+};
+
+struct tail_crash {
+	const char *name;
+	enum tail_op op;
+	unsigned int nth;	/* which write of the operation fails */
+	bool torn;
+	unsigned int keep_sectors;
+	enum tail_outcome outcome;
+};
+
+/*
+ * Writes of each operation, from a state where the records it names are
+ * durable: restart = the record's block, then the commit; base and
+ * archive tail = the commit; then recycling's two commits. A commit torn
+ * after a few sectors may still be the whole new copy: the rest of its
+ * slot, two generations old, can hold the same bytes. Either outcome is
+ * right then; what is checked is that it is one of them.
+ */
+static const struct tail_crash tail_crashes[] = {
+	{ "restart_commit_fails", OP_RESTART, 2, false, 0, OLD },
+	{ "restart_commit_torn_before_writing", OP_RESTART, 2, true, 0, OLD },
+	{ "restart_commit_torn_after_header", OP_RESTART, 2, true, 1, OLD },
+	{ "restart_commit_torn_after_streams", OP_RESTART, 2, true, 3, EITHER },
+	{ "restart_commit_written_whole", OP_RESTART, 2, true, 1000, NEW },
+	{ "restart_recycle_fails", OP_RESTART, 3, false, 0, NEW },
+	{ "base_commit_fails", OP_BASE, 1, false, 0, OLD },
+	{ "base_commit_torn_after_header", OP_BASE, 1, true, 1, OLD },
+	{ "base_commit_torn_after_streams", OP_BASE, 1, true, 3, EITHER },
+	{ "base_commit_written_whole", OP_BASE, 1, true, 1000, NEW },
+	{ "base_recovery_commit_fails", OP_BASE, 2, false, 0, NEW },
+	{ "base_free_commit_torn", OP_BASE, 3, true, 2, NEW },
+	{ "archive_commit_fails", OP_ARCHIVE, 1, false, 0, OLD },
+	{ "archive_commit_torn_after_header", OP_ARCHIVE, 1, true, 1, OLD },
+	{ "archive_commit_torn_after_streams", OP_ARCHIVE, 1, true, 5, EITHER },
+	{ "archive_commit_written_whole", OP_ARCHIVE, 1, true, 1000, NEW },
+	{ "archive_free_commit_fails", OP_ARCHIVE, 3, false, 0, NEW },
+};
+
+static void tail_crash_desc(const struct tail_crash *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(tail_crash, tail_crashes, tail_crash_desc);
+
+/*
+ * A crash in a tail change - its own commit, or the recycling after it -
+ * leaves after reopen either every old value or every new one, with every
+ * durable record from the base on, and the log goes on working.
+ */
+static void clfs_tail_crash_in_a_tail_commit_keeps_old_or_new(
+	struct kunit *test)
+{
+	const struct tail_crash *c = test->param_value;
+	struct tt *tt = tt_new(test, 512, 4,
+			       c->op == OP_ARCHIVE ? CLFS_LOG_ARCHIVED : 0);
+	struct clfs_stream_info old, now;
+	struct tt_rec *r;
+	u32 n = 0, cap = 1024;
+	u64 target, rl = 0;
+	bool changed;
+	int ret;
+
+	r = kunit_kcalloc(test, cap, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	tt_open(tt, 0, 0);
+	/* A container and a half, an old restart area, base and tail. */
+	while (clfs_lsn_container(tl_head(tt->tl)) < CLFS_CID_FIRST + 1 ||
+	       clfs_lsn_block_offset(tl_head(tt->tl)) < CB / 2) {
+		KUNIT_ASSERT_LT(test, n, cap);
+		KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 500, 0, &r[n]), 0);
+		n++;
+	}
+	KUNIT_ASSERT_EQ(test, tt_restart(tt, 0, "old", r[2].lsn, &rl), 0);
+	if (c->op == OP_ARCHIVE) {
+		KUNIT_ASSERT_EQ(test, clfs_set_archive_tail(tt->s[0], r[2].lsn),
+				0);
+		KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0],
+							r[n - 2].lsn), 0);
+	}
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 300, CLFS_APPEND_FORCE_FLUSH,
+					&r[n]), 0);
+	n++;
+	target = r[n - 2].lsn;
+	KUNIT_ASSERT_GT(test, clfs_lsn_container(target), CLFS_CID_FIRST);
+	tt_query(tt, 0, &old);
+
+	if (c->torn)
+		clfs_memdev_inject_torn_write(tt->tl->m, c->nth,
+					      c->keep_sectors);
+	else
+		clfs_memdev_inject_write_fault(tt->tl->m, c->nth, false);
+	switch (c->op) {
+	case OP_RESTART:
+		ret = tt_restart(tt, 0, "new", target, &rl);
+		break;
+	case OP_BASE:
+		ret = clfs_advance_base(tt->m[0], target);
+		break;
+	case OP_ARCHIVE:
+		ret = clfs_set_archive_tail(tt->s[0], target);
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, ret, -EIO);
+	tt_crash_reopen(tt);
+
+	tt_query(tt, 0, &now);
+	changed = c->op == OP_ARCHIVE ? now.archive_tail_lsn != old.archive_tail_lsn :
+		  now.base_lsn != old.base_lsn;
+	if (c->outcome != EITHER)
+		KUNIT_EXPECT_EQ(test, changed, c->outcome == NEW);
+	if (changed) {
+		if (c->op == OP_ARCHIVE)
+			KUNIT_EXPECT_EQ(test, now.archive_tail_lsn, target);
+		else
+			KUNIT_EXPECT_EQ(test, now.base_lsn, target);
+	}
+	/* The restart area moved with the base, or neither did. */
+	if (c->op == OP_RESTART)
+		KUNIT_EXPECT_EQ(test, now.restart_lsn != old.restart_lsn,
+				changed);
+	else
+		KUNIT_EXPECT_EQ(test, now.restart_lsn, old.restart_lsn);
+	if (c->op == OP_ARCHIVE)
+		KUNIT_EXPECT_EQ(test, now.base_lsn, old.base_lsn);
+	tt_walk(tt, 0, min(now.base_lsn, now.archive_tail_lsn ?: U64_MAX),
+		r, n);
+
+	/* It goes on: the base moves to the last record, containers free. */
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 300, 0, &r[n]), 0);
+	n++;
+	if (c->op == OP_ARCHIVE)
+		KUNIT_ASSERT_EQ(test, clfs_set_archive_tail(tt->s[0],
+							    r[n - 1].lsn), 0);
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0], r[n - 1].lsn), 0);
+	tt_reopen(tt);
+	tt_query(tt, 0, &now);
+	KUNIT_EXPECT_EQ(test, now.base_lsn, r[n - 1].lsn);
+	tt_walk(tt, 0, r[n - 1].lsn, r, n);
+}
+
+static struct kunit_case clfs_tail_cases[] = {
+	KUNIT_CASE_PARAM(clfs_tail_restart_area_makes_it_and_earlier_records_durable,
+			 tl_sector_params),
+	KUNIT_CASE(clfs_tail_restart_areas_chain_via_prev_lsn),
+	KUNIT_CASE(clfs_tail_restart_area_refuses_bad_arguments),
+	KUNIT_CASE_PARAM(clfs_tail_restart_area_with_new_base_moves_both,
+			 tl_sector_params),
+	KUNIT_CASE(clfs_tail_advance_base_checks_the_lsn),
+	KUNIT_CASE_PARAM(clfs_tail_base_keeping_up_recycles_across_many_wraps,
+			 tl_sector_params),
+	KUNIT_CASE(clfs_tail_multiplexed_log_recycles_what_every_stream_left),
+	KUNIT_CASE_PARAM(clfs_tail_archive_tail_pins_containers_until_it_moves,
+			 tl_sector_params),
+	KUNIT_CASE(clfs_tail_ephemeral_log_refuses_archive_tail),
+	KUNIT_CASE(clfs_tail_read_only_log_refuses_tail_changes),
+	KUNIT_CASE_PARAM(clfs_tail_crash_in_a_tail_commit_keeps_old_or_new,
+			 tail_crash_gen_params),
+	{}
+};
+
+static struct kunit_suite clfs_tail_suite = {
+	.name = "clfs_tail",
+	.test_cases = clfs_tail_cases,
+};
+
+kunit_test_suites(&clfs_tail_suite);
