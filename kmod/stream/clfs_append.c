@@ -200,6 +200,34 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 }
 EXPORT_SYMBOL_GPL(clfs_reserve_and_append);
 
+/*
+ * Group commit. Sealing the open block as soon as the first forced
+ * appender flushes gives every appender its own block write: the others
+ * append into the next block while it is written. But while other threads
+ * are still making earlier blocks durable, or earlier blocks are still
+ * being written, a flush of the open block would wait for that anyway (a
+ * device flush covers only completed writes, and flushes run one at a
+ * time). So it waits first, once, and seals after: the records appended
+ * meanwhile join the block and share its write and its device flush. The
+ * wait ends early if someone else seals the block (the head passes @lsn).
+ */
+static bool clfs_append_log_busy(struct clfs_streams *ss)
+{
+	struct clfs_log *log = ss->log;
+
+	return atomic_read(&ss->flushing) ||
+	       READ_ONCE(log->completed_lsn) < READ_ONCE(log->head_lsn);
+}
+
+static int clfs_append_wait_log_idle(struct clfs_streams *ss, u64 lsn)
+{
+	struct clfs_log *log = ss->log;
+
+	return wait_event_killable(log->wait, READ_ONCE(log->shutdown) ||
+				   READ_ONCE(log->head_lsn) > lsn ||
+				   !clfs_append_log_busy(ss));
+}
+
 /**
  * clfs_flush_to_lsn() - make records durable
  * @m: a marshalling area of the log
@@ -219,27 +247,48 @@ int clfs_flush_to_lsn(struct clfs_marshal *m, u64 lsn, u64 *flushed_lsn)
 	bool all = lsn == CLFS_LSN_NULL || lsn == CLFS_LSN_INVALID;
 	struct clfs_log *log = m->stream->log;
 	struct clfs_streams *ss = log->streams;
+	bool waited = false;
 	int ret = 0;
 
 	if (!all && !clfs_lsn_is_valid(lsn))
 		return -EINVAL;
 	if (log->read_only)
 		return -EROFS;
+again:
 	mutex_lock(&ss->append_lock);
-	/*
-	 * An index past the open block's records names no record: sealing
-	 * the block would make clfs_log_flush() see a submitted block and
-	 * report success for an LSN that was never appended.
-	 */
-	if (!all && ss->cur && clfs_lsn_block(lsn) == clfs_wblk_lsn(ss->cur) &&
-	    clfs_lsn_record_index(lsn) >= clfs_wblk_records(ss->cur))
-		ret = -EINVAL;
-	else if (ss->cur &&
-		 (all || clfs_lsn_block(lsn) == clfs_wblk_lsn(ss->cur)))
-		ret = clfs_append_submit_cur(ss);
-	mutex_unlock(&ss->append_lock);
+	if (all) {
+		if (ss->cur)
+			ret = clfs_append_submit_cur(ss);
+	} else if (ss->cur && clfs_lsn_block(lsn) == clfs_wblk_lsn(ss->cur)) {
+		/*
+		 * An index past the open block's records names no record:
+		 * sealing the block would make clfs_log_flush() see a
+		 * submitted block and report success for an LSN that was
+		 * never appended.
+		 */
+		if (clfs_lsn_record_index(lsn) >= clfs_wblk_records(ss->cur)) {
+			ret = -EINVAL;
+		} else if (!waited && clfs_append_log_busy(ss)) {
+			/* Group commit: let the block fill meanwhile. */
+			mutex_unlock(&ss->append_lock);
+			waited = true;
+			ret = clfs_append_wait_log_idle(ss, lsn);
+			if (!ret)
+				goto again;
+			goto out;
+		} else {
+			ret = clfs_append_submit_cur(ss);
+		}
+	}
 	if (!ret)
+		atomic_inc(&ss->flushing);
+	mutex_unlock(&ss->append_lock);
+	if (!ret) {
 		ret = clfs_log_flush(log, all ? CLFS_LSN_INVALID : lsn);
+		if (atomic_dec_and_test(&ss->flushing))
+			wake_up_all(&log->wait);
+	}
+out:
 	if (flushed_lsn) {
 		spin_lock_irq(&log->lock);
 		*flushed_lsn = log->durable_lsn;

@@ -49,6 +49,9 @@ struct clfs_stream_state {
  * @cur_owner: the marshalling area @cur was opened for
  * @flush_work: seals and flushes an open block that waited too long
  * @flush_delay: how long that is, in jiffies
+ * @flushing: threads in clfs_flush_to_lsn() waiting for their blocks to
+ *	become durable; a forced flush lets the open block fill while there
+ *	are any (group commit, clfs_append.c); log->wait is woken at zero
  * @st: per stream id
  */
 struct clfs_streams {
@@ -59,6 +62,7 @@ struct clfs_streams {
 	struct clfs_marshal *cur_owner;
 	struct delayed_work flush_work;
 	unsigned long flush_delay;
+	atomic_t flushing;
 	struct clfs_stream_state st[CLFS_MAX_STREAMS];
 };
 
