@@ -779,6 +779,111 @@ static void clfs_read_same_records_after_crash_and_reopen(struct kunit *test)
 	rt_expect_forward_all(rt, 0, CLFS_FILTER_ALL);
 }
 
+/* A read-only log (e.g. opened to recover from) reads like any other. */
+static void clfs_read_read_only_log_reads(struct kunit *test)
+{
+	struct rt *rt = rt_new(test, tl_param_sector(test), 2, 0, 2048);
+	struct clfs_marshal_params p = rt_params(2048);
+	u32 i;
+
+	for (i = 0; i < 30; i++)
+		rt_append(rt, 0, i % 6 == 5 ? CLFS_APPEND_FORCE_APPEND : 0);
+	rt_detach(rt);
+	tl_close(rt->tl);
+	KUNIT_ASSERT_EQ(test, tl_open(rt->tl, CLFS_OPEN_READ_ONLY), 0);
+	rt_attach(rt, 0, 0, &p);
+	rt_expect_forward_all(rt, 0, CLFS_FILTER_ALL);
+	rt_expect_forward_all(rt, 0, CLFS_FILTER_DATA);
+}
+
+/*
+ * Containers recycled after the base moved on: their LSNs are before the
+ * start of the log, also once the physical container holds newer
+ * records, and a forward reader left behind there gets -ERANGE.
+ */
+static void clfs_read_recycled_container_is_erange(struct kunit *test)
+{
+	unsigned int sector = tl_param_sector(test);
+	struct rt *rt = rt_new(test, sector, 4, 0, sector);
+	u32 per = RT_CB / sector, n = 5 * per / 2, i, base;
+	struct clfs_read_ctx *c;
+	struct clfs_record rec;
+	u64 first = CLFS_LSN_NULL;
+
+	for (i = 0; i < n; i++)
+		rt_append(rt, 0, CLFS_APPEND_FORCE_APPEND);
+	c = rt_read(rt, 0, rt->recs[0].lsn, CLFS_READ_FORWARD,
+		    CLFS_FILTER_ALL, &rec);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	/* The base moves into the third container: two are freed. */
+	for (base = 0; base < n; base++)
+		if (clfs_lsn_container(rt->recs[base].lsn) ==
+		    clfs_lsn_container(rt->recs[0].lsn) + 2)
+			break;
+	KUNIT_ASSERT_LT(test, base, n);
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(rt->m[0], rt->recs[base].lsn),
+			0);
+	KUNIT_EXPECT_EQ(test, clfs_read_next_log_record(c, &rec), -ERANGE);
+	KUNIT_EXPECT_EQ(test, rt_read_err(rt, 0, rt->recs[0].lsn,
+					  CLFS_READ_FORWARD, CLFS_FILTER_ALL),
+			-ERANGE);
+	/* Fill on until a recycled physical container is in use again. */
+	for (i = 0; i < 2 * per + per / 4; i++) {
+		struct rt_rec *r = rt_append(rt, 0, CLFS_APPEND_FORCE_APPEND);
+
+		if (first == CLFS_LSN_NULL && clfs_lsn_container(r->lsn) ==
+		    clfs_lsn_container(rt->recs[0].lsn) + 4)
+			first = r->lsn;
+	}
+	KUNIT_EXPECT_NE(test, first, CLFS_LSN_NULL);
+	for (i = 0; i < base; i += per / 4)
+		KUNIT_EXPECT_EQ(test, rt_read_err(rt, 0, rt->recs[i].lsn,
+						  CLFS_READ_PREVIOUS,
+						  CLFS_FILTER_ALL), -ERANGE);
+	KUNIT_EXPECT_EQ(test, clfs_read_next_log_record(c, &rec), -ERANGE);
+	rt_term(rt, c);
+	/* From the base on, everything reads. */
+	memmove(rt->recs, rt->recs + base,
+		(rt->nr_recs - base) * sizeof(*rt->recs));
+	rt->nr_recs -= base;
+	rt_expect_forward_all(rt, 0, CLFS_FILTER_ALL);
+}
+
+/* A block whose bytes changed on the medium is -EUCLEAN, never returned. */
+static void clfs_read_corrupt_block_is_euclean(struct kunit *test)
+{
+	struct rt *rt = rt_new(test, tl_param_sector(test), 2, 0, 4096);
+	struct clfs_read_ctx *c;
+	struct clfs_record rec;
+	u64 off;
+	u8 byte;
+
+	rt_append(rt, 0, 0);
+	rt_append(rt, 0, CLFS_APPEND_FORCE_APPEND);
+	rt_append(rt, 0, 0);
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(rt->m[0]), 0);
+	c = rt_read(rt, 0, rt->recs[2].lsn, CLFS_READ_PREVIOUS,
+		    CLFS_FILTER_ALL, &rec);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	/* The first block's second record's data. */
+	KUNIT_ASSERT_EQ(test, clfs_md_lsn_to_dev(rt->tl->log->md,
+						 rt->recs[0].lsn, &off), 0);
+	off += CLFS_BLK_HDR_BYTES + clfs_rec_disk_bytes(rt->recs[0].len) +
+	       CLFS_REC_HDR_BYTES;
+	KUNIT_ASSERT_GT(test, rt->recs[1].len, 0U);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(rt->tl->m, off, &byte, 1), 0);
+	byte ^= 0x20;
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(rt->tl->m, off, &byte, 1), 0);
+	KUNIT_EXPECT_EQ(test, clfs_read_next_log_record(c, &rec), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rt_read_err(rt, 0, rt->recs[0].lsn,
+					  CLFS_READ_FORWARD, CLFS_FILTER_ALL),
+			-EUCLEAN);
+	/* The other block is fine. */
+	KUNIT_EXPECT_EQ(test, rt_read_err(rt, 0, rt->recs[2].lsn,
+					  CLFS_READ_FORWARD, CLFS_FILTER_ALL),
+			0);
+}
+
 /* ---- errors ---------------------------------------------------------------- */
 
 static void clfs_read_bad_arguments_are_einval(struct kunit *test)
@@ -1327,6 +1432,10 @@ static struct kunit_case clfs_read_cases[] = {
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_read_same_records_after_crash_and_reopen,
 			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_read_read_only_log_reads, tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_read_recycled_container_is_erange,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_read_corrupt_block_is_euclean, tl_sector_params),
 	KUNIT_CASE(clfs_read_bad_arguments_are_einval),
 	KUNIT_CASE_PARAM(clfs_read_lsn_naming_no_record_is_enoent,
 			 tl_sector_params),
