@@ -17,7 +17,9 @@
  */
 #include <kunit/test.h>
 #include <kunit/resource.h>
+#include <linux/completion.h>
 #include <linux/err.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -784,6 +786,115 @@ static void clfs_tail_archive_tail_pins_containers_until_it_moves(
 	KUNIT_EXPECT_EQ(test, info.archive_tail_lsn, r[n - 1].lsn);
 }
 
+#define RACE_STREAMS	3
+#define RACE_ROUNDS	40
+#define RACE_RECS	3	/* data records per round */
+#define RACE_BYTES	500
+
+/**
+ * struct race - one thread of the concurrent tails case
+ * @tt: the log
+ * @i: its stream handle
+ * @r: the data records it appended
+ * @restart: the last restart area it wrote
+ * @base: the last base it set
+ * @buf: its record bytes
+ * @err: the first error, or 0
+ * @done: completed when the thread ends
+ */
+struct race {
+	struct tt *tt;
+	u32 i;
+	struct tt_rec r[RACE_ROUNDS * RACE_RECS];
+	u64 restart;
+	u64 base;
+	u8 buf[RACE_BYTES];
+	int err;
+	struct completion done;
+};
+
+static int race_fn(void *arg)
+{
+	struct race *x = arg;
+	struct kvec v = { .iov_base = x->buf, .iov_len = RACE_BYTES };
+	struct clfs_append a = {
+		.entries = &v,
+		.nr_entries = 1,
+		.type = CLFS_RECORD_DATA,
+	};
+	struct clfs_marshal *m = x->tt->m[x->i];
+	u32 k, j, n = 0;
+	u64 prev;
+
+	for (k = 0; k < RACE_ROUNDS && !x->err; k++) {
+		for (j = 0; j < RACE_RECS && !x->err; j++, n++) {
+			x->r[n].seq = x->i * 100000 + n;
+			x->r[n].len = RACE_BYTES;
+			tl_fill(x->buf, RACE_BYTES, x->r[n].seq);
+			x->err = clfs_reserve_and_append(m, &a, &x->r[n].lsn);
+		}
+		if (x->err)
+			break;
+		/* The base trails by a round; the restart area chains. */
+		prev = x->restart;
+		x->base = k ? x->r[n - 2 * RACE_RECS].lsn : CLFS_LSN_NULL;
+		x->err = clfs_write_restart_area(m, "race", 4, x->base, 0,
+						 &x->restart);
+		if (!x->err && x->restart <= prev)
+			x->err = -EILSEQ;
+	}
+	complete(&x->done);
+	return 0;
+}
+
+/*
+ * Streams of a multiplexed log that write restart areas and move their
+ * bases at the same time: each stream's chain and base are its own, the
+ * log never fills while the bases keep up, and every stream reads back
+ * from its base after a reopen.
+ */
+static void clfs_tail_concurrent_streams_keep_their_own_tails(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 4, CLFS_LOG_MULTIPLEXED);
+	struct clfs_stream_info info;
+	struct task_struct *t;
+	struct race *x;
+	u32 i, started = 0;
+
+	x = kunit_kcalloc(test, RACE_STREAMS, sizeof(*x), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	for (i = 0; i < RACE_STREAMS; i++) {
+		tt_create(tt, i);
+		x[i].tt = tt;
+		x[i].i = i;
+		init_completion(&x[i].done);
+	}
+	for (i = 0; i < RACE_STREAMS; i++) {
+		t = kthread_run(race_fn, &x[i], "clfs-tail-%u", i);
+		KUNIT_EXPECT_FALSE(test, IS_ERR(t));
+		if (IS_ERR(t))
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		wait_for_completion(&x[i].done);
+	KUNIT_ASSERT_EQ(test, started, RACE_STREAMS);
+	for (i = 0; i < RACE_STREAMS; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, x[i].err, 0, "stream %u", i);
+		tt_query(tt, i, &info);
+		KUNIT_EXPECT_EQ(test, info.restart_lsn, x[i].restart);
+		KUNIT_EXPECT_EQ(test, info.base_lsn, x[i].base);
+	}
+	tt_reopen(tt);
+	for (i = 0; i < RACE_STREAMS; i++) {
+		tt_query(tt, i, &info);
+		KUNIT_EXPECT_EQ(test, info.restart_lsn, x[i].restart);
+		tt_walk(tt, tt->id[i], x[i].base, x[i].r,
+			RACE_ROUNDS * RACE_RECS);
+	}
+}
+
 /* An ephemeral log has no archive tail. */
 static void clfs_tail_ephemeral_log_refuses_archive_tail(struct kunit *test)
 {
@@ -984,6 +1095,7 @@ static struct kunit_case clfs_tail_cases[] = {
 	KUNIT_CASE(clfs_tail_multiplexed_log_recycles_what_every_stream_left),
 	KUNIT_CASE_PARAM(clfs_tail_archive_tail_pins_containers_until_it_moves,
 			 tl_sector_params),
+	KUNIT_CASE(clfs_tail_concurrent_streams_keep_their_own_tails),
 	KUNIT_CASE(clfs_tail_ephemeral_log_refuses_archive_tail),
 	KUNIT_CASE(clfs_tail_read_only_log_refuses_tail_changes),
 	KUNIT_CASE_PARAM(clfs_tail_crash_in_a_tail_commit_keeps_old_or_new,
