@@ -108,7 +108,7 @@ static int clfs_append_open(struct clfs_streams *ss, struct clfs_marshal *m)
 
 static int clfs_append_check(struct clfs_marshal *m, const struct clfs_append *a)
 {
-	u32 data;
+	u32 data, max;
 
 	if (a->flags & ~CLFS_APPEND_FLAGS)
 		return -EINVAL;
@@ -121,8 +121,17 @@ static int clfs_append_check(struct clfs_marshal *m, const struct clfs_append *a
 	if (a->type != CLFS_RECORD_DATA && a->type != CLFS_RECORD_RESTART)
 		return -EINVAL;
 	data = clfs_gather_bytes(a->entries, a->nr_entries, a->entry_align);
+	/*
+	 * No block is larger than a container (clfs_wblk_open_buf() caps it
+	 * at what is left of one), and an area's block size may be larger:
+	 * checked against the block size alone, a record too big for any
+	 * container would close container after container, header-only
+	 * blocks, until the log was full.
+	 */
+	max = min_t(u64, m->params.block_bytes,
+		    m->stream->log->md->geo.container_bytes);
 	if (data > CLFS_REC_DATA_MAX ||
-	    CLFS_BLK_HDR_BYTES + clfs_rec_disk_bytes(data) > m->params.block_bytes)
+	    CLFS_BLK_HDR_BYTES + clfs_rec_disk_bytes(data) > max)
 		return -E2BIG;
 	return 0;
 }
