@@ -14,9 +14,11 @@
  * device flush among concurrent callers). FORCE_APPEND seals at once,
  * queueing the block "in LSN sequence" without waiting for durability.
  *
- * Bounded delay: a non-forced append arms flush_work, which seals and
- * flushes whatever is open flush_delay after the first such append; so no
- * record waits in memory much longer than that.
+ * Bounded delay: an append without FORCE_FLUSH (FORCE_APPEND included,
+ * whose block is written but not flushed) arms flush_work, which seals
+ * whatever is open and flushes the device flush_delay after the first such
+ * append; so no record waits in memory or in the device's cache much
+ * longer than that.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -198,7 +200,12 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 		ss->st[m->stream->id].last_lsn = *lsn;
 		if (a->flags & CLFS_APPEND_FORCE_APPEND)
 			ret = clfs_append_submit_cur(ss);
-		else if (!(a->flags & CLFS_APPEND_FORCE_FLUSH))
+		/*
+		 * FORCE_APPEND only writes the block: it stays in the
+		 * device's volatile cache until a flush, so the bounded
+		 * delay must cover it too.
+		 */
+		if (!ret && !(a->flags & CLFS_APPEND_FORCE_FLUSH))
 			queue_delayed_work(system_unbound_wq, &ss->flush_work,
 					   ss->flush_delay);
 	}
