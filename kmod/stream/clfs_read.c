@@ -226,6 +226,25 @@ static int clfs_read_load(struct clfs_read_ctx *c, u64 blk_lsn)
 	return 0;
 }
 
+/*
+ * clfs_read_load(), telling a block recycled since the caller looked at
+ * the bounds (-ERANGE, the start of the log moved past it) from a place
+ * where no block of the log ever was (-ENOENT).
+ */
+static int clfs_read_load_at(struct clfs_read_ctx *c, u64 blk_lsn)
+{
+	struct clfs_read_bounds b;
+	int ret;
+
+	ret = clfs_read_load(c, blk_lsn);
+	if (ret == -ENOENT) {
+		clfs_read_get_bounds(c, &b);
+		if (blk_lsn < b.recovery)
+			ret = -ERANGE;
+	}
+	return ret;
+}
+
 static bool clfs_read_cached(const struct clfs_read_ctx *c, u64 blk_lsn)
 {
 	return c->have_blk && c->blk.lsn == blk_lsn;
@@ -249,7 +268,7 @@ static int clfs_read_find(struct clfs_read_ctx *c,
 		return ret;
 	if (!clfs_read_cached(c, blk_lsn) ||
 	    (c->blk_open && idx >= c->blk.nr_records)) {
-		ret = clfs_read_load(c, blk_lsn);
+		ret = clfs_read_load_at(c, blk_lsn);
 		if (ret)
 			return ret;
 	}
@@ -304,7 +323,7 @@ static int clfs_read_forward(struct clfs_read_ctx *c, struct clfs_record *out)
 		if (blk_lsn < b.recovery)
 			return -ERANGE;
 		if (!clfs_read_cached(c, blk_lsn)) {
-			ret = clfs_read_load(c, blk_lsn);
+			ret = clfs_read_load_at(c, blk_lsn);
 			if (ret)
 				return ret;
 		}
@@ -473,7 +492,8 @@ static int clfs_read_first(struct clfs_read_ctx *c, u64 lsn,
  *
  * Records are readable as soon as they are appended, flushed or not. The
  * context holds a buffer of the area's max_read_buffers until
- * clfs_terminate_read_log(). Calls on one context are serialised.
+ * clfs_terminate_read_log(), which must come before @m is deleted. Calls
+ * on one context are serialised.
  *
  * Return: the context, or an ERR_PTR: -EINVAL for a bad mode, filter or
  * argument, or an @lsn that is not an LSN; -ENOENT if @lsn names no record
