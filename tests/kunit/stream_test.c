@@ -690,6 +690,65 @@ static void clfs_stream_marshal_buffer_callbacks_used_and_balanced(struct kunit 
 		   atomic_read(&c->allocs));
 }
 
+struct cb_fail {
+	atomic_t allocs;
+	atomic_t frees;
+	bool fail;
+};
+
+static void *fail_alloc(size_t bytes, void *ctx)
+{
+	struct cb_fail *c = ctx;
+
+	if (READ_ONCE(c->fail))
+		return NULL;
+	atomic_inc(&c->allocs);
+	return vmalloc(bytes);
+}
+
+static void fail_free(void *buf, void *ctx)
+{
+	struct cb_fail *c = ctx;
+
+	atomic_inc(&c->frees);
+	vfree(buf);
+}
+
+/* A client allocator that fails gives -ENOMEM and changes nothing. */
+static void clfs_stream_marshal_failing_allocator_is_enomem(struct kunit *test)
+{
+	struct sx *sx = sx_new(test, tl_param_sector(test), CB, 4, 0);
+	struct cb_fail *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct clfs_marshal_params p = {
+		.block_bytes = 4096,
+		.alloc_buffer = fail_alloc,
+		.free_buffer = fail_free,
+	};
+	struct clfs_marshal *m;
+	u64 lsn, head, first;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	p.buffer_ctx = c;
+	m = sx_area_p(sx, sx_open(sx, 0), &p);
+	KUNIT_ASSERT_EQ(test, sx_append(m, 1, 10, CLFS_APPEND_FORCE_FLUSH,
+					&first), 0);
+	head = tl_head(sx->tl);
+	WRITE_ONCE(c->fail, true);
+	KUNIT_EXPECT_EQ(test, sx_append(m, 2, 10, 0, &lsn), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, sx_append(m, 2, 10, CLFS_APPEND_FORCE_FLUSH,
+					&lsn), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, tl_head(sx->tl), head);
+	KUNIT_EXPECT_EQ(test, sx_last_lsn(sx->s[0]), first);
+	KUNIT_EXPECT_EQ(test, clfs_flush_buffers(m), 0);
+	WRITE_ONCE(c->fail, false);
+	KUNIT_ASSERT_EQ(test, sx_append(m, 3, 10, CLFS_APPEND_FORCE_FLUSH,
+					&lsn), 0);
+	KUNIT_EXPECT_GT(test, lsn, first);
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn, 0, 3, 10));
+	KUNIT_EXPECT_EQ(test, sx_delete_area(sx, m), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->allocs), atomic_read(&c->frees));
+}
+
 /* Deleting an area makes what it appended durable. */
 static void clfs_stream_marshal_delete_flushes(struct kunit *test)
 {
@@ -901,6 +960,10 @@ static void clfs_stream_append_bigger_than_block_is_e2big(struct kunit *test)
 	v[1].iov_base = p;
 	v[1].iov_len = max - 4096 + 1;
 	KUNIT_EXPECT_EQ(test, sx_append_vec(m, v, 2, 4096, 0, &lsn), -E2BIG);
+	/* A length that would wrap to a small one in 32 bits. */
+	v[1].iov_len = (size_t)U32_MAX + 11;
+	KUNIT_EXPECT_EQ(test, sx_append_vec(m, v, 2,
+					    0, 0, &lsn), -E2BIG);
 	v[1].iov_len = max - 4096;
 	KUNIT_EXPECT_EQ(test, sx_append_vec(m, v, 2, 4096, 0, &lsn), 0);
 	KUNIT_EXPECT_EQ(test, sx_last_lsn(sx->s[0]), lsn);
@@ -908,6 +971,109 @@ static void clfs_stream_append_bigger_than_block_is_e2big(struct kunit *test)
 					&lsn), 0);
 	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn, 0, 3, max));
 	KUNIT_EXPECT_TRUE(test, sx_check(sx, before, 0, 1, 100));
+}
+
+/*
+ * An area's blocks may be larger than a container: a record that no
+ * container can hold is -E2BIG, and appending it uses up no container.
+ */
+static void clfs_stream_append_bigger_than_container_is_e2big(struct kunit *test)
+{
+	struct sx *sx = sx_new(test, tl_param_sector(test), CB, 4, 0);
+	struct clfs_marshal *m = sx_stream0(sx, SZ_1M);
+	struct clfs_log_info before, after;
+	u64 lsn, small;
+
+	KUNIT_ASSERT_EQ(test, sx_append(m, 1, 100, 0, &small), 0);
+	tl_info(sx->tl, &before);
+	KUNIT_EXPECT_EQ(test, sx_append(m, 2, CB, 0, &lsn), -E2BIG);
+	KUNIT_EXPECT_EQ(test, sx_append(m, 2, CB + 1000, CLFS_APPEND_FORCE_FLUSH,
+					&lsn), -E2BIG);
+	tl_info(sx->tl, &after);
+	KUNIT_EXPECT_EQ(test, after.nr_active, before.nr_active);
+	KUNIT_EXPECT_EQ(test, after.head_lsn, before.head_lsn);
+	KUNIT_EXPECT_EQ(test, sx_last_lsn(sx->s[0]), small);
+	/* The largest record a container holds still goes in, in the next. */
+	KUNIT_ASSERT_EQ(test, sx_append(m, 3, CB - CLFS_BLK_HDR_BYTES -
+					CLFS_REC_HDR_BYTES,
+					CLFS_APPEND_FORCE_FLUSH, &lsn), 0);
+	KUNIT_EXPECT_EQ(test, clfs_lsn_container(lsn),
+			clfs_lsn_container(small) + 1);
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn, 0, 3, CB -
+					 CLFS_BLK_HDR_BYTES -
+					 CLFS_REC_HDR_BYTES));
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, small, 0, 1, 100));
+}
+
+/* A block holds at most 512 records; the next one goes in a new block. */
+static void clfs_stream_append_512_records_fill_a_block(struct kunit *test)
+{
+	struct sx *sx = sx_new(test, tl_param_sector(test), CB * 4, 2, 0);
+	struct clfs_marshal *m = sx_stream0(sx, SZ_64K);
+	const u32 n = 3 * CLFS_LSN_RECORDS_PER_BLOCK + 7;
+	u64 *lsn = kunit_kcalloc(test, n, sizeof(*lsn), GFP_KERNEL);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, lsn);
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_EQ(test, sx_append(m, i, i % 3, 0, &lsn[i]), 0);
+		KUNIT_EXPECT_EQ(test, clfs_lsn_record_index(lsn[i]),
+				i % CLFS_LSN_RECORDS_PER_BLOCK);
+		if (i)
+			KUNIT_ASSERT_GT(test, lsn[i], lsn[i - 1]);
+	}
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(m), 0);
+	for (i = 0; i < n; i++)
+		if (!sx_check(sx, lsn[i], 0, i, i % 3))
+			break;
+}
+
+/* Records are readable through the read API before any flush. */
+static void clfs_stream_append_readable_before_flush(struct kunit *test)
+{
+	struct sx *sx = sx_new(test, tl_param_sector(test), CB, 4, 0);
+	struct clfs_marshal *m = sx_stream0(sx, 8192);
+	static const u32 lens[] = { 5, 0, 33, 200 };
+	struct clfs_memdev_stats before;
+	struct kvec v[ARRAY_SIZE(lens)];
+	struct clfs_read_ctx *c;
+	struct clfs_record rec;
+	u8 *src = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	u8 *want = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	u32 i, off = 0;
+	u64 lsn, first;
+
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	sx_no_background_flush(sx);
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		tl_fill(src + 256 * i, lens[i], 70 + i);
+		v[i].iov_base = src + 256 * i;
+		v[i].iov_len = lens[i];
+		off = round_up(off, 16U);
+		memcpy(want + off, src + 256 * i, lens[i]);
+		off += lens[i];
+	}
+	KUNIT_ASSERT_EQ(test, sx_append(m, 9, 77, 0, &first), 0);
+	KUNIT_ASSERT_EQ(test, sx_append_vec(m, v, ARRAY_SIZE(v), 16, 0, &lsn),
+			0);
+	before = sx_stats(sx);
+	c = clfs_read_log_record(m, first, CLFS_READ_FORWARD, CLFS_FILTER_ALL,
+				 &rec);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, rec.lsn, first);
+	KUNIT_EXPECT_EQ(test, rec.data_bytes, 77U);
+	tl_fill(sx->tl->data, 77, 9);
+	KUNIT_EXPECT_EQ(test, memcmp(rec.data, sx->tl->data, 77), 0);
+	KUNIT_EXPECT_EQ(test, clfs_read_next_log_record(c, &rec), 0);
+	KUNIT_EXPECT_EQ(test, rec.lsn, lsn);
+	KUNIT_EXPECT_EQ(test, rec.type, (u32)CLFS_RECORD_DATA);
+	KUNIT_EXPECT_EQ(test, rec.data_bytes, off);
+	KUNIT_EXPECT_EQ(test, memcmp(rec.data, want, off), 0);
+	KUNIT_EXPECT_EQ(test, clfs_read_next_log_record(c, &rec), -ENODATA);
+	clfs_terminate_read_log(c);
+	/* Nothing was written to read them. */
+	KUNIT_EXPECT_EQ(test, sx_stats(sx).writes, before.writes);
 }
 
 static void clfs_stream_append_reservations_not_supported(struct kunit *test)
@@ -961,6 +1127,7 @@ static void clfs_stream_append_read_only_log_is_erofs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lsn, 42ULL);
 	KUNIT_EXPECT_EQ(test, clfs_flush_buffers(m), -EROFS);
 	KUNIT_EXPECT_EQ(test, clfs_flush_to_lsn(m, old, NULL), -EROFS);
+	KUNIT_EXPECT_EQ(test, clfs_stream_reset(sx->s[0]), -EROFS);
 	KUNIT_EXPECT_EQ(test, sx_last_lsn(sx->s[0]), old);
 	KUNIT_EXPECT_TRUE(test, sx_check(sx, old, 0, 1, 10));
 	KUNIT_EXPECT_EQ(test, sx_delete_area(sx, m), 0);
@@ -1070,16 +1237,42 @@ static void clfs_stream_flush_to_lsn_not_appended_is_einval(struct kunit *test)
 	KUNIT_EXPECT_GT(test, flushed, lsn);
 }
 
-/* A non-forced record is durable by itself within the flush delay. */
+struct bg_case {
+	unsigned int sector;
+	u32 flags;
+};
+
+static const struct bg_case bg_cases[] = {
+	{ 512, 0 },
+	{ 4096, 0 },
+	{ 512, CLFS_APPEND_FORCE_APPEND },
+	{ 4096, CLFS_APPEND_FORCE_APPEND },
+};
+
+static void bg_case_desc(const struct bg_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "sector_%u%s", c->sector,
+		 c->flags ? "_force_append" : "");
+}
+
+KUNIT_ARRAY_PARAM(bg_case, bg_cases, bg_case_desc);
+
+/*
+ * A record not forced to disk is durable by itself within the flush
+ * delay: one left in the open block, and one whose block FORCE_APPEND
+ * queued for writing (written, but not yet flushed from the device's
+ * cache).
+ */
 static void clfs_stream_background_flush_makes_record_durable(struct kunit *test)
 {
-	struct sx *sx = sx_new(test, tl_param_sector(test), CB, 4, 0);
+	const struct bg_case *c = test->param_value;
+	struct sx *sx = sx_new(test, c->sector, CB, 4, 0);
 	struct clfs_marshal *m = sx_stream0(sx, 4096);
 	struct clfs_memdev_stats before, after;
 	u64 lsn;
 
 	before = sx_stats(sx);
-	KUNIT_ASSERT_EQ(test, sx_append(m, 3, 200, 0, &lsn), 0);
+	KUNIT_ASSERT_EQ(test, sx_append(m, 3, 200, c->flags, &lsn), 0);
 	msleep(1000);
 	after = sx_stats(sx);
 	KUNIT_EXPECT_GT(test, after.writes, before.writes);
@@ -1533,6 +1726,8 @@ static struct kunit_case clfs_stream_cases[] = {
 			 bad_area_gen_params),
 	KUNIT_CASE_PARAM(clfs_stream_marshal_buffer_callbacks_used_and_balanced,
 			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_stream_marshal_failing_allocator_is_enomem,
+			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_stream_marshal_delete_flushes, tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_stream_append_lsns_strictly_increase,
 			 tl_sector_params),
@@ -1541,6 +1736,12 @@ static struct kunit_case clfs_stream_cases[] = {
 	KUNIT_CASE_PARAM(clfs_stream_append_checks_args,
 			 bad_append_gen_params),
 	KUNIT_CASE_PARAM(clfs_stream_append_bigger_than_block_is_e2big,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_stream_append_bigger_than_container_is_e2big,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_stream_append_512_records_fill_a_block,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_stream_append_readable_before_flush,
 			 tl_sector_params),
 	KUNIT_CASE(clfs_stream_append_reservations_not_supported),
 	KUNIT_CASE_PARAM(clfs_stream_append_read_only_log_is_erofs,
@@ -1553,7 +1754,7 @@ static struct kunit_case clfs_stream_cases[] = {
 			 tl_sector_params),
 	KUNIT_CASE(clfs_stream_flush_to_lsn_not_appended_is_einval),
 	KUNIT_CASE_PARAM(clfs_stream_background_flush_makes_record_durable,
-			 tl_sector_params),
+			 bg_case_gen_params),
 	KUNIT_CASE_PARAM(clfs_stream_force_append_queues_block_without_flush,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_stream_group_commit_shares_writes_and_flushes,
