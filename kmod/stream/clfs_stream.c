@@ -101,9 +101,26 @@ static int clfs_stream_begin(struct clfs_streams *ss, u32 id)
 	struct clfs_md_stream *st;
 	int ret;
 
-	ret = clfs_streams_seal_stream(ss, id);
+	/*
+	 * created_lsn must be a position the log never writes below again,
+	 * even after a crash. A block submitted before it and still in
+	 * flight (another stream's, or this id's earlier records) is not
+	 * covered by the commit's PREFLUSH: a crash that lost it would end
+	 * the log there, and this stream's next records would get LSNs below
+	 * its own created_lsn - not read as its own, and refused as its
+	 * restart LSN by the format. So every submitted block is made
+	 * durable first, under append_lock so that none is submitted before
+	 * the commit.
+	 */
+	mutex_lock(&ss->append_lock);
+	if (ss->cur && ss->cur_owner->stream->id == id)
+		ret = clfs_append_submit_cur(ss);
+	else
+		ret = 0;
+	if (!ret)
+		ret = clfs_log_flush(log, CLFS_LSN_INVALID);
 	if (ret)
-		return ret;
+		goto out;
 	mutex_lock(&log->md_lock);
 	memcpy(log->md_next, log->md, sizeof(*log->md_next));
 	st = &log->md_next->streams[id];
@@ -114,6 +131,8 @@ static int clfs_stream_begin(struct clfs_streams *ss, u32 id)
 	mutex_unlock(&log->md_lock);
 	if (!ret)
 		ss->st[id].last_lsn = CLFS_LSN_NULL;
+out:
+	mutex_unlock(&ss->append_lock);
 	return ret;
 }
 
