@@ -173,6 +173,7 @@ static void tt_crash_reopen(struct tt *tt)
 	clfs_memdev_inject_write_fault(tt->tl->m, 1, true);
 	clfs_memdev_inject_flush_fault(tt->tl->m, 1, true);
 	clfs_memdev_power_cycle(tt->tl->m, NULL, NULL);
+	clfs_memdev_set_completion(tt->tl->m, CLFS_MEMDEV_INLINE);
 	tt_close_all(tt);
 	tl_crash(tt->tl, NULL, NULL);
 	clfs_memdev_clear_faults(tt->tl->m);
@@ -895,6 +896,86 @@ static void clfs_tail_concurrent_streams_keep_their_own_tails(
 	}
 }
 
+/**
+ * struct creator - creates a stream in a thread
+ * @log: the log
+ * @id: the new stream's id
+ * @err: clfs_stream_create()'s result
+ * @done: completed when it returned
+ */
+struct creator {
+	struct clfs_log *log;
+	u32 id;
+	int err;
+	struct completion done;
+};
+
+static int creator_fn(void *arg)
+{
+	struct creator *c = arg;
+
+	c->err = clfs_stream_create(c->log, &c->id);
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * A stream created while another stream's block is still in flight, and
+ * a power cut that loses that block: the log resumes below where the old
+ * block was, but never below the new stream's created_lsn, so the new
+ * stream's records are its own and its restart area commits.
+ */
+static void clfs_tail_stream_created_over_a_lost_block_gets_restart_areas(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 3, CLFS_LOG_MULTIPLEXED);
+	struct creator *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct clfs_stream_info info;
+	struct task_struct *t;
+	struct tt_rec a, b;
+	struct clfs_io *io;
+	u64 off, lsn;
+	u32 round, k;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	tt_create(tt, 0);
+	clfs_memdev_set_completion(tt->tl->m, CLFS_MEMDEV_HOLD);
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 200, CLFS_APPEND_FORCE_APPEND,
+					&a), 0);
+	KUNIT_ASSERT_EQ(test, clfs_md_lsn_to_dev(tt_log(tt)->md,
+						 clfs_lsn_block(a.lsn), &off), 0);
+	c->log = tt_log(tt);
+	init_completion(&c->done);
+	t = kthread_run(creator_fn, c, "clfs-tail-create");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/*
+	 * Deliver every completion but the block's for a while: a create
+	 * that does not wait for it returns meanwhile. Then deliver all.
+	 */
+	for (round = 0; !wait_for_completion_timeout(&c->done, HZ / 50);
+	     round++) {
+		KUNIT_ASSERT_LT(test, round, 1000U);
+		for (k = 0; (io = clfs_memdev_held_io(tt->tl->m, k)); ) {
+			if (round < 10 && io->offset == off)
+				k++;
+			else
+				clfs_memdev_complete_held(tt->tl->m, k);
+		}
+	}
+	KUNIT_ASSERT_EQ(test, c->err, 0);
+	tt_open(tt, 1, c->id);
+
+	tt_crash_reopen(tt);
+	tt_query(tt, 1, &info);
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 1, 100, CLFS_APPEND_FORCE_FLUSH,
+					&b), 0);
+	KUNIT_EXPECT_GE(test, b.lsn, info.created_lsn);
+	KUNIT_EXPECT_EQ(test, tt_restart(tt, 1, "mine", b.lsn, &lsn), 0);
+	tt_query(tt, 1, &info);
+	KUNIT_EXPECT_EQ(test, info.restart_lsn, lsn);
+	KUNIT_EXPECT_EQ(test, info.base_lsn, b.lsn);
+}
+
 /* An ephemeral log has no archive tail. */
 static void clfs_tail_ephemeral_log_refuses_archive_tail(struct kunit *test)
 {
@@ -1096,6 +1177,7 @@ static struct kunit_case clfs_tail_cases[] = {
 	KUNIT_CASE_PARAM(clfs_tail_archive_tail_pins_containers_until_it_moves,
 			 tl_sector_params),
 	KUNIT_CASE(clfs_tail_concurrent_streams_keep_their_own_tails),
+	KUNIT_CASE(clfs_tail_stream_created_over_a_lost_block_gets_restart_areas),
 	KUNIT_CASE(clfs_tail_ephemeral_log_refuses_archive_tail),
 	KUNIT_CASE(clfs_tail_read_only_log_refuses_tail_changes),
 	KUNIT_CASE_PARAM(clfs_tail_crash_in_a_tail_commit_keeps_old_or_new,
