@@ -740,8 +740,8 @@ static void clfs_read_in_flight_block_waits_for_its_write(struct kunit *test)
 							     HZ / 5));
 	/* Delivers the held write; the reader's own read is not held. */
 	clfs_memdev_set_completion(rt->tl->m, CLFS_MEMDEV_INLINE);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&r->done,
-							    10 * HZ));
+	/* Never leave while the reader still uses the area. */
+	wait_for_completion(&r->done);
 	KUNIT_ASSERT_EQ(test, r->ret, 0);
 	rt_expect_rec(rt, &r->rec, want);
 	kfree(r->rec.data);
@@ -1260,8 +1260,8 @@ static void clfs_read_context_shared_by_two_threads(struct kunit *test)
 							    "clfs-race-%u",
 							    i)));
 	for (i = 0; i < 2; i++) {
-		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&r[i].done,
-								    30 * HZ));
+		/* Both walks end; never leave while one uses the context. */
+		wait_for_completion(&r[i].done);
 		KUNIT_EXPECT_EQ(test, r[i].end, -ENODATA);
 		total += r[i].nr_seen;
 		for (j = 1; j < r[i].nr_seen; j++)
@@ -1277,6 +1277,112 @@ static void clfs_read_context_shared_by_two_threads(struct kunit *test)
 				hits += r[i].seen[j] == rt->recs[k].lsn;
 		KUNIT_EXPECT_EQ_MSG(test, hits, 1U, "record %u", k);
 	}
+}
+
+/* The length of follower record @seq. */
+static u32 rt_follow_len(u32 seq)
+{
+	return (seq * 53 + 3) % 301;
+}
+
+struct rt_follower {
+	struct clfs_read_ctx *c;
+	bool stop;
+	u32 want;
+	u32 seen;
+	u32 bad;
+	int ret;
+	u8 *buf;
+	struct completion done;
+};
+
+/*
+ * Read forward until @want records were seen, retrying at the end while
+ * the appender goes on; each record must be the next one, byte for byte.
+ */
+static int rt_follower_fn(void *arg)
+{
+	struct rt_follower *f = arg;
+	unsigned long end = jiffies + 60 * HZ;
+	struct clfs_record rec;
+	int ret;
+
+	while (f->seen < f->want && !READ_ONCE(f->stop) &&
+	       time_before(jiffies, end)) {
+		ret = clfs_read_next_log_record(f->c, &rec);
+		if (ret == -ENODATA) {
+			usleep_range(100, 500);
+			continue;
+		}
+		if (ret) {
+			f->ret = ret;
+			break;
+		}
+		tl_fill(f->buf, rt_follow_len(f->seen), f->seen);
+		if (rec.data_bytes != rt_follow_len(f->seen) ||
+		    memcmp(rec.data, f->buf, rec.data_bytes))
+			f->bad++;
+		f->seen++;
+	}
+	complete(&f->done);
+	return 0;
+}
+
+/*
+ * A forward reader follows a stream while it is appended to, with writes
+ * completing in any order and flushes of every kind: it sees every
+ * record, in order, whether it finds it in the open block, in flight or
+ * on the device.
+ */
+static void clfs_read_forward_follows_concurrent_appends(struct kunit *test)
+{
+	struct rt *rt = rt_new(test, tl_param_sector(test), 16, 0, 2048);
+	struct rt_follower *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	u32 n = 300, i;
+	struct clfs_record rec;
+	struct kvec v;
+	struct clfs_append a = {
+		.entries = &v,
+		.nr_entries = 1,
+		.type = CLFS_RECORD_DATA,
+	};
+	int ret = 0;
+	u64 lsn;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->buf);
+	rt->tl->log->streams->flush_delay = msecs_to_jiffies(2);
+	clfs_memdev_set_completion(rt->tl->m, CLFS_MEMDEV_ASYNC);
+	rt_append_full(rt, 0, CLFS_RECORD_DATA, CLFS_LSN_NULL, CLFS_LSN_NULL,
+		       rt_follow_len(0), 0);
+	f->c = rt_read(rt, 0, rt->recs[0].lsn, CLFS_READ_FORWARD,
+		       CLFS_FILTER_ALL, &rec);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f->c));
+	f->seen = 1;
+	f->want = n;
+	init_completion(&f->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(rt_follower_fn, f,
+						    "clfs-follow")));
+	/* No assertion while the follower runs: it uses the context. */
+	for (i = 1; i < n && !ret; i++) {
+		a.flags = i % 5 == 0 ? CLFS_APPEND_FORCE_APPEND :
+			  i % 11 == 0 ? CLFS_APPEND_FORCE_FLUSH : 0;
+		tl_fill(rt->data, rt_follow_len(i), i);
+		v.iov_base = rt->data;
+		v.iov_len = rt_follow_len(i);
+		ret = clfs_reserve_and_append(rt->m[0], &a, &lsn);
+		if (i % 64 == 0)
+			usleep_range(200, 1000);
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (ret)
+		WRITE_ONCE(f->stop, true);
+	wait_for_completion(&f->done);
+	KUNIT_EXPECT_EQ(test, f->ret, 0);
+	KUNIT_EXPECT_EQ(test, f->seen, n);
+	KUNIT_EXPECT_EQ(test, f->bad, 0U);
+	clfs_memdev_set_completion(rt->tl->m, CLFS_MEMDEV_INLINE);
 }
 
 /* ---- restart areas ------------------------------------------------------- */
@@ -1449,6 +1555,8 @@ static struct kunit_case clfs_read_cases[] = {
 	KUNIT_CASE_PARAM(clfs_read_chain_end_is_enodata, tl_sector_params),
 	KUNIT_CASE(clfs_read_buffers_limit_is_ebusy),
 	KUNIT_CASE_PARAM(clfs_read_context_shared_by_two_threads,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_read_forward_follows_concurrent_appends,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_read_restart_area_none_is_enodata,
 			 tl_sector_params),
