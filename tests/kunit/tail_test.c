@@ -709,6 +709,78 @@ static void clfs_tail_multiplexed_log_recycles_what_every_stream_left(
 }
 
 /*
+ * A deleted stream, or one reset, needs nothing any more: the next tail
+ * change of another stream recycles what only it was holding.
+ */
+static void clfs_tail_deleted_or_reset_stream_pins_nothing(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 4, CLFS_LOG_MULTIPLEXED);
+	struct clfs_log_info li;
+	struct tt_rec *ra, rb;
+	u32 n = 0, cap = 4096, step;
+	u64 pinned;
+
+	ra = kunit_kcalloc(test, cap, sizeof(*ra), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ra);
+	tt_create(tt, 0);
+	tt_create(tt, 1);
+	tt_create(tt, 2);
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 1, 64, CLFS_APPEND_FORCE_FLUSH,
+					&rb), 0);
+	for (step = 0; step < 2; step++) {
+		tl_info(tt->tl, &li);
+		pinned = li.recovery_lsn;
+		/*
+		 * Stream 2, empty so far, gets a record in the second step:
+		 * from then on it pins from the recovery start of that time
+		 * (its created_lsn is older, and was passed while it was
+		 * empty).
+		 */
+		if (step == 1)
+			KUNIT_ASSERT_EQ(test, tt_append(tt, 2, 64, 0, &rb), 0);
+		while (clfs_lsn_container(tl_head(tt->tl)) <
+		       clfs_lsn_container(pinned) + 2) {
+			KUNIT_ASSERT_LT(test, n, cap);
+			KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 700, 0, &ra[n]),
+					0);
+			n++;
+			if (n % 8 == 0)
+				KUNIT_ASSERT_EQ(test,
+						clfs_advance_base(tt->m[0],
+								  ra[n - 1].lsn),
+						0);
+		}
+		KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0],
+							ra[n - 1].lsn), 0);
+		tl_info(tt->tl, &li);
+		KUNIT_EXPECT_EQ(test, li.recovery_lsn, pinned);
+		if (step == 0) {
+			/* Delete stream 1: its handles first. */
+			KUNIT_ASSERT_EQ(test, clfs_marshal_delete(tt->m[1]), 0);
+			tt->m[1] = NULL;
+			clfs_stream_close(tt->s[1]);
+			tt->s[1] = NULL;
+			KUNIT_ASSERT_EQ(test, clfs_stream_delete(tt_log(tt),
+								 tt->id[1]), 0);
+		} else {
+			KUNIT_ASSERT_EQ(test, clfs_stream_reset(tt->s[2]), 0);
+		}
+		/* Nothing pins any more but stream 0's own base. */
+		KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 700, 0, &ra[n]), 0);
+		n++;
+		KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[0],
+							ra[n - 1].lsn), 0);
+		tl_info(tt->tl, &li);
+		KUNIT_EXPECT_EQ(test, li.recovery_lsn,
+				clfs_lsn_block(ra[n - 1].lsn));
+		KUNIT_EXPECT_GT(test, li.recovery_lsn, pinned);
+	}
+	tt_reopen(tt);
+	tt_walk(tt, tt->id[0], ra[n - 1].lsn, ra, n);
+}
+
+/*
  * In an archived log the archive tail pins containers, whatever the base:
  * all of the stream's records until it is first set, then those from it
  * on, until it moves.
@@ -1174,6 +1246,7 @@ static struct kunit_case clfs_tail_cases[] = {
 	KUNIT_CASE_PARAM(clfs_tail_base_keeping_up_recycles_across_many_wraps,
 			 tl_sector_params),
 	KUNIT_CASE(clfs_tail_multiplexed_log_recycles_what_every_stream_left),
+	KUNIT_CASE(clfs_tail_deleted_or_reset_stream_pins_nothing),
 	KUNIT_CASE_PARAM(clfs_tail_archive_tail_pins_containers_until_it_moves,
 			 tl_sector_params),
 	KUNIT_CASE(clfs_tail_concurrent_streams_keep_their_own_tails),
