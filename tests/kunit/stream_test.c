@@ -1688,6 +1688,59 @@ static void clfs_stream_many_threads_many_streams(struct kunit *test)
 		   acked, seen);
 }
 
+/*
+ * The stream table changes while other streams are appended to: creates,
+ * deletes and resets go through while appenders run, and each appender's
+ * records all read back afterwards.
+ */
+static void clfs_stream_table_changes_race_with_appends(struct kunit *test)
+{
+	struct sx *sx = sx_new(test, 512, SZ_256K, 8, CLFS_LOG_MULTIPLEXED);
+	struct appender *a = kunit_kcalloc(test, 2, sizeof(*a), GFP_KERNEL);
+	struct clfs_stream *s;
+	struct completion go;
+	u32 i, j, id, rounds = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, clfs_stream_create(sx_log(sx), &id), 0);
+	for (i = 0; i < 2; i++) {
+		a[i].m = sx_area(sx, sx_open(sx, i), 4096, 0);
+		a[i].stream = i;
+		a[i].first_seq = i * 1000;
+		a[i].nr = 150;
+		a[i].force_every = 7;
+	}
+	s = sx_open(sx, 2);
+	init_completion(&go);
+	KUNIT_ASSERT_EQ(test, start_appenders(test, a, 2, &go), 2U);
+	clfs_memdev_set_completion(sx->tl->m, CLFS_MEMDEV_ASYNC);
+	complete_all(&go);
+	while (!completion_done(&a[0].done) || !completion_done(&a[1].done)) {
+		KUNIT_EXPECT_EQ(test, clfs_stream_create(sx_log(sx), &id), 0);
+		KUNIT_EXPECT_EQ(test, id, 3U);
+		KUNIT_EXPECT_EQ(test, clfs_stream_reset(s), 0);
+		KUNIT_EXPECT_EQ(test, clfs_stream_delete(sx_log(sx), id), 0);
+		rounds++;
+	}
+	join_appenders(test, a, 2);
+	clfs_memdev_set_completion(sx->tl->m, CLFS_MEMDEV_INLINE);
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(a[0].m), 0);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, a[i].ret, 0);
+		KUNIT_EXPECT_EQ(test, a[i].appended, a[i].nr);
+		for (j = 0; j < a[i].appended; j++)
+			if (!sx_check(sx, a[i].lsn[j], i, a[i].first_seq + j,
+				      app_len(a[i].first_seq + j)))
+				break;
+		KUNIT_EXPECT_EQ(test, sx_last_lsn(sx->s[i]),
+				a[i].lsn[a[i].appended - 1]);
+	}
+	KUNIT_EXPECT_EQ(test, sx_last_lsn(s), CLFS_LSN_NULL);
+	kunit_info(test, "%u create/reset/delete rounds during the appends\n",
+		   rounds);
+}
+
 struct fault_case {
 	unsigned int sector;
 	bool flush;
@@ -1798,6 +1851,7 @@ static struct kunit_case clfs_stream_cases[] = {
 	KUNIT_CASE_PARAM(clfs_stream_write_buffer_limit_waits_for_write,
 			 tl_sector_params),
 	KUNIT_CASE(clfs_stream_many_threads_many_streams),
+	KUNIT_CASE(clfs_stream_table_changes_race_with_appends),
 	KUNIT_CASE_PARAM(clfs_stream_failed_io_fails_force_flush,
 			 fault_case_gen_params),
 	{}
