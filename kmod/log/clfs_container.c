@@ -42,18 +42,26 @@ static int clfs_container_pick_free(const struct clfs_md *md)
  * clfs_container_activate_next() - give the next logical id a container
  * @log: the log, md_lock held
  * @cid: the logical id the head has reached; must be md->next_cid
+ * @use_held: the block is for a record that uses a reservation, so it may
+ *	take one of the free containers held back for reservations
  *
  * Return: 0 once the activation is durable in both copies; -ENOSPC if no
- * container is free (the log is full); -EIO or -EROFS from the commits.
+ * container is free, or none beyond those held for reservations (the log
+ * is full); -EIO or -EROFS from the commits.
  */
-int clfs_container_activate_next(struct clfs_log *log, u32 cid)
+int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held)
 {
 	struct clfs_md *next = log->md_next;
+	u32 i, nr_free = 0;
 	int slot, ret;
 
 	lockdep_assert_held(&log->md_lock);
 	if (WARN_ON_ONCE(cid != log->md->next_cid))
 		return -EINVAL;
+	for (i = 0; i < log->md->geo.nr_slots; i++)
+		nr_free += log->md->containers[i].state == CLFS_CONT_FREE;
+	if (!use_held && nr_free <= log->held_containers)
+		return -ENOSPC;
 	slot = clfs_container_pick_free(log->md);
 	if (slot < 0)
 		return slot;

@@ -54,6 +54,9 @@ struct kvec;
  * @stream_last: per stream id, the youngest record the open-time scan found
  *	(CLFS_LSN_NULL if none); the stream layer takes it from there
  * @streams: the stream layer's state (kmod/stream), NULL until it attaches
+ * @held_containers: free containers held back for reservations (under
+ *	md_lock); only an append that uses a reservation may activate one of
+ *	them (kmod/stream/clfs_reserve.c)
  * @lock: protects the fields below
  * @open_blk: the block being filled, at most one (see clfs_write.c)
  * @head_lsn: where the next block starts (after @open_blk, if any)
@@ -83,6 +86,7 @@ struct clfs_log {
 	u64 recovered_blocks;
 	u64 *stream_last;
 	struct clfs_streams *streams;
+	u32 held_containers;
 
 	spinlock_t lock;
 	struct clfs_wblk *open_blk;
@@ -126,17 +130,20 @@ int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
 			struct clfs_blk *blk);
 
 /* clfs_container.c */
-int clfs_container_activate_next(struct clfs_log *log, u32 cid);
+int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held);
 int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn);
 
 /* clfs_write.c */
 struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
 				 u32 max_bytes);
+/* clfs_wblk_open_buf() flags */
+#define CLFS_WBLK_USE_HELD	(1U << 0) /* may activate a held container */
+
 struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 				     u32 max_bytes,
 				     void *(*alloc)(size_t bytes, void *ctx),
 				     void (*free)(void *buf, void *ctx),
-				     void *ctx);
+				     void *ctx, unsigned int flags);
 int clfs_wblk_add(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 		  u64 undo_next_lsn, const void *data, u32 data_bytes,
 		  u64 *lsn);

@@ -195,6 +195,8 @@ static void clfs_wblk_end_io(struct clfs_io *io, int err)
  *	memory from kmalloc, the page allocator or vmalloc)
  * @free: frees what @alloc returned
  * @ctx: for @alloc and @free
+ * @flags: CLFS_WBLK_USE_HELD for a block opened for a record that uses a
+ *	reservation
  *
  * Sleeps until no other block is open, and activates the next container
  * (a metadata commit) when the head has reached it.
@@ -207,7 +209,7 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 				     u32 max_bytes,
 				     void *(*alloc)(size_t bytes, void *ctx),
 				     void (*free)(void *buf, void *ctx),
-				     void *ctx)
+				     void *ctx, unsigned int flags)
 {
 	struct clfs_md *md = log->md;
 	u32 sector = md->geo.sector_bytes;
@@ -270,7 +272,8 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 	cid = clfs_lsn_container(pos);
 	mutex_lock(&log->md_lock);
 	if (cid >= md->next_cid)
-		ret = clfs_container_activate_next(log, cid);
+		ret = clfs_container_activate_next(log, cid,
+						   flags & CLFS_WBLK_USE_HELD);
 	if (!ret)
 		ret = clfs_md_lsn_to_dev(md, pos, &b->dev_offset);
 	mutex_unlock(&log->md_lock);
@@ -307,7 +310,7 @@ EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open_buf);
 struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
 				 u32 max_bytes)
 {
-	return clfs_wblk_open_buf(log, stream_id, max_bytes, NULL, NULL, NULL);
+	return clfs_wblk_open_buf(log, stream_id, max_bytes, NULL, NULL, NULL, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_open);
 

@@ -77,9 +77,11 @@ static bool clfs_marshal_has_buffer(struct clfs_marshal *m)
 /*
  * Open a block for @m, append_lock held. Waiting for a write buffer drops
  * the lock, so another appender may have opened a block meanwhile: the
- * caller looks at cur again either way.
+ * caller looks at cur again either way. @use_held: for a record that uses
+ * a reservation, which may take a container held back for reservations.
  */
-static int clfs_append_open(struct clfs_streams *ss, struct clfs_marshal *m)
+static int clfs_append_open(struct clfs_streams *ss, struct clfs_marshal *m,
+			    bool use_held)
 {
 	struct clfs_log *log = ss->log;
 	const struct clfs_marshal_params *p = &m->params;
@@ -96,7 +98,8 @@ static int clfs_append_open(struct clfs_streams *ss, struct clfs_marshal *m)
 		return READ_ONCE(log->shutdown) ? -EIO : 0;
 	}
 	b = clfs_wblk_open_buf(log, m->stream->id, p->block_bytes,
-			       p->alloc_buffer, p->free_buffer, p->buffer_ctx);
+			       p->alloc_buffer, p->free_buffer, p->buffer_ctx,
+			       use_held ? CLFS_WBLK_USE_HELD : 0);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
 	spin_lock(&m->buf_lock);
@@ -147,11 +150,16 @@ static int clfs_append_check(struct clfs_marshal *m, const struct clfs_append *a
  * The record is readable at once. It is durable when the call returns if
  * @a->flags has CLFS_APPEND_FORCE_FLUSH, else after a flush covering it or
  * within the log's flush delay. LSNs of a stream strictly increase.
- * Reservations (@a->nr_reserve, CLFS_APPEND_USE_RESERVATION, and reserve
- * only: @lsn NULL) are not implemented yet and give -EOPNOTSUPP.
+ * Reservations (kmod/stream/clfs_reserve.c): @a->nr_reserve sizes are
+ * reserved in the same atomic step (all or nothing, the append included);
+ * with @lsn NULL and no entries, only that happens (a negative size
+ * releases the reservation nearest to it). CLFS_APPEND_USE_RESERVATION
+ * appends into space reserved earlier, using the smallest reservation that
+ * covers the record: such an append never fails for lack of space.
  *
  * Return: 0; -EINVAL for bad flags, type, entries, alignment or
- * back-pointers; -E2BIG for a record larger than the area's blocks;
+ * back-pointers, or CLFS_APPEND_USE_RESERVATION without a reservation
+ * large enough; -E2BIG for a record larger than the area's blocks;
  * -ENOSPC when the log is full; -EROFS; -EIO; -EINTR on a fatal signal
  * while waiting for a write buffer.
  */
@@ -160,29 +168,61 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 {
 	struct clfs_log *log;
 	struct clfs_streams *ss;
+	bool use, reserved = false;
+	u32 id, charge = 0;
 	int ret;
 
-	if (!m || !a)
+	if (!m || !a || (a->nr_reserve && !a->reserve))
 		return -EINVAL;
-	if (!lsn || a->nr_reserve || (a->flags & CLFS_APPEND_USE_RESERVATION))
-		return -EOPNOTSUPP;
+	log = m->stream->log;
+	ss = log->streams;
+	id = m->stream->id;
+	if (!lsn) {
+		/* Reserve (or release) only: no record, no flag. */
+		if (a->nr_entries || !a->nr_reserve || a->flags)
+			return -EINVAL;
+		if (log->read_only)
+			return -EROFS;
+		mutex_lock(&ss->append_lock);
+		ret = clfs_resv_change(ss, id, a->nr_reserve, a->reserve);
+		mutex_unlock(&ss->append_lock);
+		return ret;
+	}
 	ret = clfs_append_check(m, a);
 	if (ret)
 		return ret;
-	log = m->stream->log;
 	if (log->read_only)
 		return -EROFS;
-	ss = log->streams;
+	use = a->flags & CLFS_APPEND_USE_RESERVATION;
+	if (use)
+		charge = clfs_resv_charge(log, clfs_gather_bytes(a->entries,
+								 a->nr_entries,
+								 a->entry_align));
 
+	/*
+	 * Reservations change only under append_lock, so the one this record
+	 * uses is still there when it is taken, after the record is in its
+	 * block: until then it keeps its containers held for the record.
+	 */
 	mutex_lock(&ss->append_lock);
+	if (a->nr_reserve) {
+		ret = clfs_resv_change(ss, id, a->nr_reserve, a->reserve);
+		if (ret)
+			goto unlock;
+		reserved = true;
+	}
 	for (;;) {
+		if (use && !clfs_resv_has(ss, id, charge)) {
+			ret = -EINVAL;
+			break;
+		}
 		if (ss->cur && ss->cur_owner != m) {
 			ret = clfs_append_submit_cur(ss);
 			if (ret)
 				break;
 		}
 		if (!ss->cur) {
-			ret = clfs_append_open(ss, m);
+			ret = clfs_append_open(ss, m, use);
 			if (ret)
 				break;
 			continue;
@@ -196,6 +236,10 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 		if (ret)
 			break;
 	}
+	if (!ret && use)
+		WARN_ON_ONCE(clfs_resv_take(ss, id, charge));
+	if (ret && reserved)
+		clfs_resv_undo(ss, id, a->nr_reserve, a->reserve);
 	if (!ret) {
 		ss->st[m->stream->id].last_lsn = *lsn;
 		if (a->flags & CLFS_APPEND_FORCE_APPEND)
@@ -209,6 +253,7 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 			queue_delayed_work(system_unbound_wq, &ss->flush_work,
 					   ss->flush_delay);
 	}
+unlock:
 	mutex_unlock(&ss->append_lock);
 	if (!ret && (a->flags & CLFS_APPEND_FORCE_FLUSH))
 		ret = clfs_flush_to_lsn(m, *lsn, NULL);

@@ -39,6 +39,10 @@ int clfs_streams_attach(struct clfs_log *log)
 	for (i = 0; i < CLFS_MAX_STREAMS; i++)
 		ss->st[i].last_lsn = max(log->stream_last[i],
 					 log->md->streams[i].last_lsn);
+	if (clfs_resv_attach(ss)) {
+		kfree(ss);
+		return -ENOMEM;
+	}
 	log->streams = ss;
 	return 0;
 }
@@ -63,6 +67,7 @@ void clfs_streams_detach(struct clfs_log *log)
 			  "clfs: %s: stream %u still open at log close\n",
 			  log->name, i);
 	log->streams = NULL;
+	clfs_resv_detach(ss);
 	kfree(ss);
 }
 
@@ -129,8 +134,10 @@ static int clfs_stream_begin(struct clfs_streams *ss, u32 id)
 	st->created_lsn = clfs_streams_head(log);
 	ret = clfs_md_commit(log);
 	mutex_unlock(&log->md_lock);
-	if (!ret)
+	if (!ret) {
 		ss->st[id].last_lsn = CLFS_LSN_NULL;
+		clfs_resv_drop_stream(ss, id);
+	}
 out:
 	mutex_unlock(&ss->append_lock);
 	return ret;
@@ -256,8 +263,10 @@ int clfs_stream_delete(struct clfs_log *log, u32 stream_id)
 	       sizeof(log->md_next->streams[stream_id]));
 	ret = clfs_md_commit(log);
 	mutex_unlock(&log->md_lock);
-	if (!ret)
+	if (!ret) {
 		ss->st[stream_id].last_lsn = CLFS_LSN_NULL;
+		clfs_resv_drop_stream(ss, stream_id);
+	}
 out:
 	mutex_unlock(&ss->table_lock);
 	return ret;
@@ -312,6 +321,8 @@ int clfs_stream_query(struct clfs_stream *s, struct clfs_stream_info *info)
 	spin_lock_irq(&log->lock);
 	info->flushed_lsn = log->durable_lsn;
 	spin_unlock_irq(&log->lock);
+	clfs_resv_query(log->streams, s->id, &info->reserved_bytes,
+			&info->reserved_records);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(clfs_stream_query);

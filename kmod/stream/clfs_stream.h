@@ -5,6 +5,7 @@
  *   clfs_stream.c   the stream table: create, open, close, delete, reset
  *   clfs_marshal.c  marshalling areas: a client's block size and buffers
  *   clfs_append.c   reserve-and-append, flush, the background flush
+ *   clfs_reserve.c  reservations: space set aside for future records
  *   clfs_read.c     read contexts: records by LSN, forward and along chains
  *
  * Design notes: docs/streams-design.md. The log keeps one open block at a
@@ -52,6 +53,7 @@ struct clfs_stream_state {
  * @flushing: threads in clfs_flush_to_lsn() waiting for their blocks to
  *	become durable; a forced flush lets the open block fill while there
  *	are any (group commit, clfs_append.c); log->wait is woken at zero
+ * @resv: reservations (clfs_reserve.c)
  * @st: per stream id
  */
 struct clfs_streams {
@@ -63,6 +65,7 @@ struct clfs_streams {
 	struct delayed_work flush_work;
 	unsigned long flush_delay;
 	atomic_t flushing;
+	struct clfs_resv *resv;
 	struct clfs_stream_state st[CLFS_MAX_STREAMS];
 };
 
@@ -100,6 +103,19 @@ struct clfs_marshal {
 int clfs_streams_attach(struct clfs_log *log);
 void clfs_streams_detach(struct clfs_log *log);
 int clfs_streams_seal_stream(struct clfs_streams *ss, u32 stream_id);
+
+/* clfs_reserve.c */
+struct clfs_resv;
+int clfs_resv_attach(struct clfs_streams *ss);
+void clfs_resv_detach(struct clfs_streams *ss);
+u32 clfs_resv_charge(const struct clfs_log *log, u64 size);
+int clfs_resv_change(struct clfs_streams *ss, u32 stream, u32 nr, s64 *sizes);
+void clfs_resv_undo(struct clfs_streams *ss, u32 stream, u32 nr, s64 *sizes);
+bool clfs_resv_has(struct clfs_streams *ss, u32 stream, u32 charge);
+int clfs_resv_take(struct clfs_streams *ss, u32 stream, u32 charge);
+void clfs_resv_drop_stream(struct clfs_streams *ss, u32 stream);
+void clfs_resv_query(struct clfs_streams *ss, u32 stream, u64 *bytes,
+		     u32 *records);
 
 /* clfs_append.c */
 int clfs_append_submit_cur(struct clfs_streams *ss);

@@ -1077,7 +1077,8 @@ static void clfs_stream_append_readable_before_flush(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sx_stats(sx).writes, before.writes);
 }
 
-static void clfs_stream_append_reservations_not_supported(struct kunit *test)
+/* The reservation paths of reserve-and-append check their arguments. */
+static void clfs_stream_append_reservation_arguments(struct kunit *test)
 {
 	struct sx *sx = sx_new(test, 512, CB, 2, 0);
 	struct clfs_marshal *m = sx_stream0(sx, 4096);
@@ -1091,20 +1092,24 @@ static void clfs_stream_append_reservations_not_supported(struct kunit *test)
 	};
 	u64 lsn;
 
+	/* Sizes announced but not given. */
 	a.nr_reserve = 1;
-	a.reserve = &res;
-	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, &lsn),
-			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, &lsn), -EINVAL);
+	/* Using a reservation that was never made. */
 	a.nr_reserve = 0;
 	a.flags = CLFS_APPEND_USE_RESERVATION;
-	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, &lsn),
-			-EOPNOTSUPP);
-	/* Reserve only. */
-	a.flags = 0;
-	a.nr_entries = 0;
+	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, &lsn), -EINVAL);
+	/* Reserve only takes no record and no flag. */
 	a.nr_reserve = 1;
-	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, NULL),
-			-EOPNOTSUPP);
+	a.reserve = &res;
+	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, NULL), -EINVAL);
+	a.flags = 0;
+	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sx_last_lsn(sx->s[0]), CLFS_LSN_NULL);
+	/* Reserve only, right: nothing is appended. */
+	a.nr_entries = 0;
+	KUNIT_EXPECT_EQ(test, clfs_reserve_and_append(m, &a, NULL), 0);
+	KUNIT_EXPECT_GT(test, res, 100LL);
 	KUNIT_EXPECT_EQ(test, sx_last_lsn(sx->s[0]), CLFS_LSN_NULL);
 }
 
@@ -1832,7 +1837,7 @@ static struct kunit_case clfs_stream_cases[] = {
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_stream_append_readable_before_flush,
 			 tl_sector_params),
-	KUNIT_CASE(clfs_stream_append_reservations_not_supported),
+	KUNIT_CASE(clfs_stream_append_reservation_arguments),
 	KUNIT_CASE_PARAM(clfs_stream_append_read_only_log_is_erofs,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_stream_append_full_log_is_enospc,
