@@ -342,6 +342,66 @@ out:
 }
 EXPORT_SYMBOL_GPL(clfs_write_restart_area);
 
+enum clfs_tail_kind {
+	CLFS_TAIL_BASE,
+	CLFS_TAIL_ARCHIVE,
+};
+
+/*
+ * Move a stream's base or archive tail forward to @lsn. Both follow one
+ * protocol, only the field differs: @lsn must name a record of the stream
+ * not before the current value; it is made durable first (so the metadata
+ * never names a position recovery would not find), then one commit moves
+ * the tail, then whatever no stream needs any more is recycled. Moving to
+ * the current value changes nothing.
+ */
+static int clfs_tail_move(struct clfs_stream *s, u64 lsn,
+			  enum clfs_tail_kind kind)
+{
+	struct clfs_log *log = s->log;
+	struct clfs_streams *ss = log->streams;
+	struct clfs_tail_snap t;
+	struct clfs_md_stream *st;
+	u64 cur;
+	int ret;
+
+	if (!clfs_lsn_is_valid(lsn))
+		return -EINVAL;
+	ret = clfs_log_check_writable(log);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ss->table_lock);
+	clfs_tail_snapshot(log, s->id, &t);
+	cur = kind == CLFS_TAIL_BASE ? t.base : t.archive_tail;
+	if (lsn == cur)
+		goto out;
+	ret = clfs_tail_check_lsn(s, lsn, cur, &t);
+	if (!ret)
+		ret = clfs_tail_make_durable(log, lsn);
+	if (ret)
+		goto out;
+
+	mutex_lock(&log->md_lock);
+	memcpy(log->md_next, log->md, sizeof(*log->md_next));
+	st = &log->md_next->streams[s->id];
+	if (kind == CLFS_TAIL_BASE) {
+		st->base_lsn = lsn;
+		/* The format wants base <= last; @lsn is durable, a true last. */
+		if (st->last_lsn < lsn)
+			st->last_lsn = lsn;
+	} else {
+		st->archive_tail_lsn = lsn;
+	}
+	ret = clfs_md_commit(log);
+	mutex_unlock(&log->md_lock);
+	if (!ret)
+		ret = clfs_tail_recycle(log);
+out:
+	mutex_unlock(&ss->table_lock);
+	return ret;
+}
+
 /**
  * clfs_advance_base() - release the records before a new base
  * @m: a marshalling area of the stream
@@ -361,48 +421,9 @@ EXPORT_SYMBOL_GPL(clfs_write_restart_area);
  */
 int clfs_advance_base(struct clfs_marshal *m, u64 base)
 {
-	struct clfs_tail_snap t;
-	struct clfs_streams *ss;
-	struct clfs_md_stream *st;
-	struct clfs_log *log;
-	struct clfs_stream *s;
-	int ret;
-
 	if (!m)
 		return -EINVAL;
-	s = m->stream;
-	log = s->log;
-	ss = log->streams;
-	if (!clfs_lsn_is_valid(base))
-		return -EINVAL;
-	ret = clfs_log_check_writable(log);
-	if (ret)
-		return ret;
-
-	mutex_lock(&ss->table_lock);
-	clfs_tail_snapshot(log, s->id, &t);
-	if (base == t.base)
-		goto out;
-	ret = clfs_tail_check_lsn(s, base, t.base, &t);
-	if (!ret)
-		ret = clfs_tail_make_durable(log, base);
-	if (ret)
-		goto out;
-
-	mutex_lock(&log->md_lock);
-	memcpy(log->md_next, log->md, sizeof(*log->md_next));
-	st = &log->md_next->streams[s->id];
-	st->base_lsn = base;
-	/* The format wants base <= last; @base is durable, a true last. */
-	if (st->last_lsn < base)
-		st->last_lsn = base;
-	ret = clfs_md_commit(log);
-	mutex_unlock(&log->md_lock);
-	if (!ret)
-		ret = clfs_tail_recycle(log);
-out:
-	mutex_unlock(&ss->table_lock);
-	return ret;
+	return clfs_tail_move(m->stream, base, CLFS_TAIL_BASE);
 }
 EXPORT_SYMBOL_GPL(clfs_advance_base);
 
@@ -425,43 +446,8 @@ EXPORT_SYMBOL_GPL(clfs_advance_base);
  */
 int clfs_set_archive_tail(struct clfs_stream *s, u64 lsn)
 {
-	struct clfs_tail_snap t;
-	struct clfs_streams *ss;
-	struct clfs_md_stream *st;
-	struct clfs_log *log;
-	int ret;
-
-	if (!s)
+	if (!s || !(s->log->md->log_flags & CLFS_MD_LOG_ARCHIVED))
 		return -EINVAL;
-	log = s->log;
-	ss = log->streams;
-	if (!(log->md->log_flags & CLFS_MD_LOG_ARCHIVED) ||
-	    !clfs_lsn_is_valid(lsn))
-		return -EINVAL;
-	ret = clfs_log_check_writable(log);
-	if (ret)
-		return ret;
-
-	mutex_lock(&ss->table_lock);
-	clfs_tail_snapshot(log, s->id, &t);
-	if (lsn == t.archive_tail)
-		goto out;
-	ret = clfs_tail_check_lsn(s, lsn, t.archive_tail, &t);
-	if (!ret)
-		ret = clfs_tail_make_durable(log, lsn);
-	if (ret)
-		goto out;
-
-	mutex_lock(&log->md_lock);
-	memcpy(log->md_next, log->md, sizeof(*log->md_next));
-	st = &log->md_next->streams[s->id];
-	st->archive_tail_lsn = lsn;
-	ret = clfs_md_commit(log);
-	mutex_unlock(&log->md_lock);
-	if (!ret)
-		ret = clfs_tail_recycle(log);
-out:
-	mutex_unlock(&ss->table_lock);
-	return ret;
+	return clfs_tail_move(s, lsn, CLFS_TAIL_ARCHIVE);
 }
 EXPORT_SYMBOL_GPL(clfs_set_archive_tail);
