@@ -830,8 +830,10 @@ CLFS_FORMAT_EXPORT(clfs_md_lsn_to_dev);
 
 static void rec_iter_setup(struct clfs_rec_iter *it,
 			   const struct clfs_md_geometry *geo, u64 blk_lsn,
-			   const void *buf, u32 used_bytes, u32 nr_records)
+			   const void *buf, u32 used_bytes, u32 nr_records,
+			   u32 blk_flags)
 {
+	it->truncate = blk_flags & CLFS_BLK_F_TRUNCATE;
 	it->buf = buf;
 	it->blk_lsn = blk_lsn;
 	it->container_bytes = geo->container_bytes;
@@ -840,6 +842,14 @@ static void rec_iter_setup(struct clfs_rec_iter *it,
 	it->offset = CLFS_BLK_HDR_BYTES;
 	it->index = 0;
 	it->nr_records = nr_records;
+}
+
+/* Truncation records live alone in truncation blocks (section 4). */
+static bool rec_type_ok(u32 type, bool truncate_blk)
+{
+	if (truncate_blk)
+		return type == CLFS_REC_TRUNCATE;
+	return type == CLFS_REC_DATA || type == CLFS_REC_RESTART;
 }
 
 /**
@@ -861,7 +871,7 @@ int clfs_rec_iter_init(struct clfs_rec_iter *it, const struct clfs_md *md,
 	    blk->nr_records > CLFS_LSN_RECORDS_PER_BLOCK)
 		return -EINVAL;
 	rec_iter_setup(it, &md->geo, blk->lsn, buf, blk->used_bytes,
-		       blk->nr_records);
+		       blk->nr_records, blk->flags);
 	return 0;
 }
 CLFS_FORMAT_EXPORT(clfs_rec_iter_init);
@@ -872,7 +882,7 @@ CLFS_FORMAT_EXPORT(clfs_rec_iter_init);
  * @rec: receives the record
  *
  * Each record is checked before it is returned: it lies inside the used
- * bytes, has a known type and no flags, its padding is zero and its
+ * bytes, has a type its block allows (section 4) and no flags, its padding is zero and its
  * back-pointers point to older records. After the last record the used
  * bytes must be exactly consumed.
  *
@@ -901,7 +911,7 @@ int clfs_rec_iter_next(struct clfs_rec_iter *it, struct clfs_rec *rec)
 	if (!n || n > room)
 		return -EUCLEAN;
 	type = le16_to_cpu(rd->type);
-	if ((type != CLFS_REC_DATA && type != CLFS_REC_RESTART) || rd->flags)
+	if (!rec_type_ok(type, it->truncate) || rd->flags)
 		return -EUCLEAN;
 	lsn = it->blk_lsn + it->index;
 	prev = le64_to_cpu(rd->prev_lsn);
@@ -961,7 +971,9 @@ int clfs_rec_encode(const struct clfs_md *md, const struct clfs_rec *rec,
 	n = clfs_rec_disk_bytes(rec->data_bytes);
 	if (!n || n > room)
 		return -EINVAL;
-	if (rec->type != CLFS_REC_DATA && rec->type != CLFS_REC_RESTART)
+	/* clfs_blk_seal() checks that the block's flags agree. */
+	if (!rec_type_ok(rec->type, false) &&
+	    !rec_type_ok(rec->type, true))
 		return -EINVAL;
 	if (!lsn_fits_geometry(&md->geo, rec->lsn) ||
 	    !back_lsn_ok(&md->geo, rec->prev_lsn, rec->lsn) ||
@@ -977,6 +989,24 @@ int clfs_rec_encode(const struct clfs_md *md, const struct clfs_rec *rec,
 	return n;
 }
 CLFS_FORMAT_EXPORT(clfs_rec_encode);
+
+/**
+ * clfs_trunc_encode() - the data of a truncation record
+ * @td: filled in
+ * @end_lsn: the stream's last record after the truncation
+ * @restart_lsn: its restart area after it, or CLFS_LSN_NULL
+ *
+ * The record goes alone into a CLFS_BLK_F_TRUNCATE block, with NULL
+ * back-pointers; clfs_blk_seal() checks the rest (section 4).
+ */
+void clfs_trunc_encode(struct clfs_trunc_disk *td, u64 end_lsn,
+		       u64 restart_lsn)
+{
+	memset(td, 0, sizeof(*td));
+	td->end_lsn = cpu_to_le64(end_lsn);
+	td->restart_lsn = cpu_to_le64(restart_lsn);
+}
+CLFS_FORMAT_EXPORT(clfs_trunc_encode);
 
 /* ---- blocks --------------------------------------------------------- */
 
@@ -1047,6 +1077,36 @@ static bool blk_stream_ok(const struct clfs_md *md, u32 stream_id)
 	return stream_id == 0;
 }
 
+/*
+ * The one record of a truncation block, already checked as a record by the
+ * iterator (type, NULL back-pointers aside): a struct clfs_trunc_disk
+ * naming an end older than the block and a restart area not after it.
+ */
+static int blk_trunc_decode(const struct clfs_md *md, u64 lsn,
+			    const void *buf, u32 nr, struct clfs_blk *blk)
+{
+	const struct clfs_rec_disk *rd = (const void *)((const u8 *)buf +
+							CLFS_BLK_HDR_BYTES);
+	const struct clfs_trunc_disk *td = (const void *)(rd + 1);
+	u64 end, restart;
+
+	if (nr != 1 || le32_to_cpu(rd->data_bytes) != sizeof(*td) ||
+	    le64_to_cpu(rd->prev_lsn) != CLFS_LSN_NULL ||
+	    le64_to_cpu(rd->undo_next_lsn) != CLFS_LSN_NULL ||
+	    td->reserved[0] || td->reserved[1])
+		return -EUCLEAN;
+	end = le64_to_cpu(td->end_lsn);
+	restart = le64_to_cpu(td->restart_lsn);
+	if (!lsn_fits_geometry(&md->geo, end) || end >= lsn)
+		return -EUCLEAN;
+	if (restart != CLFS_LSN_NULL &&
+	    (!lsn_fits_geometry(&md->geo, restart) || restart > end))
+		return -EUCLEAN;
+	blk->trunc_end_lsn = end;
+	blk->trunc_restart_lsn = restart;
+	return 0;
+}
+
 static int blk_decode(const struct clfs_md *md, u64 lsn, u32 min_epoch,
 		      const void *buf, size_t len, struct clfs_blk *blk)
 {
@@ -1077,8 +1137,13 @@ static int blk_decode(const struct clfs_md *md, u64 lsn, u32 min_epoch,
 	    !blk_epoch_ok(md, lsn, epoch, min_epoch))
 		return -ESTALE;
 
-	rec_iter_setup(&it, &md->geo, lsn, buf, used, nr);
+	rec_iter_setup(&it, &md->geo, lsn, buf, used, nr, flags);
 	if (recs_check(&it))
+		return -EUCLEAN;
+	blk->trunc_end_lsn = 0;
+	blk->trunc_restart_lsn = 0;
+	if (flags & CLFS_BLK_F_TRUNCATE &&
+	    blk_trunc_decode(md, lsn, buf, nr, blk))
 		return -EUCLEAN;
 
 	blk->lsn = lsn;
@@ -1156,9 +1221,16 @@ int clfs_blk_seal(const struct clfs_md *md, const struct clfs_blk *blk,
 		return -EINVAL;
 
 	rec_iter_setup(&it, &md->geo, blk->lsn, buf, blk->used_bytes,
-		       blk->nr_records);
+		       blk->nr_records, blk->flags);
 	if (recs_check(&it))
 		return -EINVAL;
+	if (blk->flags & CLFS_BLK_F_TRUNCATE) {
+		struct clfs_blk check;
+
+		if (blk_trunc_decode(md, blk->lsn, buf, blk->nr_records,
+				     &check))
+			return -EINVAL;
+	}
 
 	bd->magic = cpu_to_le32(CLFS_BLK_MAGIC);
 	bd->crc = 0;

@@ -112,6 +112,17 @@
  * is at offset 0 of logical container id + 1. A header-only block (no
  * records) is valid and is how a writer closes a container early.
  *
+ * Truncation (set end of log) never rewrites a block: an acknowledged
+ * block rewritten in place could tear. Instead a block with
+ * CLFS_BLK_F_TRUNCATE is appended at the head. It holds exactly one
+ * record, of type CLFS_REC_TRUNCATE, with NULL back-pointers and a
+ * struct clfs_trunc_disk as its data, and says: the records of this
+ * block's stream after end_lsn and before this block are gone (a hole),
+ * and the stream's restart area is now restart_lsn. Readers skip holes
+ * and truncation records; recovery rebuilds the holes from the blocks it
+ * scans, which always include every truncation block above the stream's
+ * start. Truncation records appear in no other block.
+ *
  * 5. Epochs: why a block beyond the recovered end never comes back
  * -----------------------------------------------------------------
  *
@@ -140,9 +151,7 @@
  * new epoch_start_lsn, so they are rejected (-ESTALE) however the next
  * sessions end. "At least" rather than "equal" keeps blocks of a newer
  * session readable when the reader had to fall back to an older metadata
- * copy; the non-decreasing rule still cuts the old tail after them. A
- * session that truncates the log (set end of log) uses the same mechanism:
- * a new epoch starting at the truncation point.
+ * copy; the non-decreasing rule still cuts the old tail after them.
  *
  * 6. Rules for writers (the engine keeps them; readers rely on them)
  * -----------------------------------------------------------------
@@ -250,11 +259,15 @@
 
 /* Block flags (clfs_blk_disk.flags). */
 #define CLFS_BLK_F_CONTAINER_END	(1U << 0) /* next block: next container */
-#define CLFS_BLK_F_KNOWN		CLFS_BLK_F_CONTAINER_END
+#define CLFS_BLK_F_TRUNCATE		(1U << 1) /* one truncation record */
+#define CLFS_BLK_F_KNOWN		(CLFS_BLK_F_CONTAINER_END | \
+					 CLFS_BLK_F_TRUNCATE)
 
 /* Record types (clfs_rec_disk.type): CLFS's ClfsDataRecord/RestartRecord. */
 #define CLFS_REC_DATA			1U
 #define CLFS_REC_RESTART		2U
+/* The log's own: set end of log (section 4). Never a client's record. */
+#define CLFS_REC_TRUNCATE		3U
 
 /* ---- metadata copy --------------------------------------------------- */
 
@@ -425,7 +438,8 @@ struct clfs_blk_disk {
 /**
  * struct clfs_rec_disk - header of one record inside a block
  * @data_bytes: client bytes following this header
- * @type: CLFS_REC_DATA or CLFS_REC_RESTART
+ * @type: CLFS_REC_DATA or CLFS_REC_RESTART; CLFS_REC_TRUNCATE only as
+ *	the one record of a CLFS_BLK_F_TRUNCATE block
  * @flags: zero (none defined)
  * @prev_lsn: previous record of the client's chain: CLFS_LSN_NULL,
  *	CLFS_LSN_INVALID (end of chain) or an older valid LSN of the log
@@ -440,6 +454,20 @@ struct clfs_rec_disk {
 	__le16 flags;
 	__le64 prev_lsn;
 	__le64 undo_next_lsn;
+};
+
+/**
+ * struct clfs_trunc_disk - data of a CLFS_REC_TRUNCATE record (section 4)
+ * @end_lsn: the stream's last record after the truncation: a valid LSN
+ *	older than the truncation block
+ * @restart_lsn: the stream's restart area after it: CLFS_LSN_NULL or a
+ *	valid LSN not after @end_lsn
+ * @reserved: zero
+ */
+struct clfs_trunc_disk {
+	__le64 end_lsn;
+	__le64 restart_lsn;
+	__le64 reserved[2];
 };
 
 #define CLFS_MD_DISK_BYTES	((u32)sizeof(struct clfs_md_disk))
@@ -463,6 +491,7 @@ static_assert(sizeof(struct clfs_md_disk) <= CLFS_MD_COPY_BYTES,
 static_assert(CLFS_MD_COPY_BYTES % CLFS_SECTOR_4K == 0, "md copy aligned");
 static_assert(sizeof(struct clfs_blk_disk) == 32, "block header size");
 static_assert(sizeof(struct clfs_rec_disk) == 24, "record header size");
+static_assert(sizeof(struct clfs_trunc_disk) == 32, "truncation size");
 static_assert(CLFS_BLK_HDR_BYTES % CLFS_REC_ALIGN == 0, "records aligned");
 static_assert(CLFS_REC_HDR_BYTES % CLFS_REC_ALIGN == 0, "data aligned");
 

@@ -109,6 +109,9 @@ struct clfs_md {
  * @stream_id: owning stream
  * @nr_records: records in the block
  * @flags: CLFS_BLK_F_*
+ * @trunc_end_lsn: with CLFS_BLK_F_TRUNCATE, the stream's last record
+ *	after the truncation (struct clfs_trunc_disk); else 0
+ * @trunc_restart_lsn: with CLFS_BLK_F_TRUNCATE, its restart area; else 0
  */
 struct clfs_blk {
 	u64 lsn;
@@ -118,6 +121,8 @@ struct clfs_blk {
 	u16 stream_id;
 	u16 nr_records;
 	u16 flags;
+	u64 trunc_end_lsn;
+	u64 trunc_restart_lsn;
 };
 
 /**
@@ -128,7 +133,8 @@ struct clfs_blk {
  * @data_offset: offset of the client bytes from the start of the block
  * @data_bytes: number of client bytes; they lie inside the block's used
  *	bytes
- * @type: CLFS_REC_DATA or CLFS_REC_RESTART
+ * @type: CLFS_REC_DATA, CLFS_REC_RESTART or (in a truncation block)
+ *	CLFS_REC_TRUNCATE
  */
 struct clfs_rec {
 	u64 lsn;
@@ -149,6 +155,8 @@ struct clfs_rec {
  * @offset: where the next record starts
  * @index: index of the next record
  * @nr_records: records the block header announced
+ * @truncate: a CLFS_BLK_F_TRUNCATE block: its records are truncation
+ *	records, and only its records may be
  *
  * Set up by clfs_rec_iter_init(); the fields are private to the iterator.
  */
@@ -161,6 +169,7 @@ struct clfs_rec_iter {
 	u32 offset;
 	u32 index;
 	u32 nr_records;
+	bool truncate;
 };
 
 /* ---- crc ------------------------------------------------------------- */
@@ -199,5 +208,7 @@ int clfs_rec_encode(const struct clfs_md *md, const struct clfs_rec *rec,
 int clfs_rec_iter_init(struct clfs_rec_iter *it, const struct clfs_md *md,
 		       const struct clfs_blk *blk, const void *buf, size_t len);
 int clfs_rec_iter_next(struct clfs_rec_iter *it, struct clfs_rec *rec);
+void clfs_trunc_encode(struct clfs_trunc_disk *td, u64 end_lsn,
+		       u64 restart_lsn);
 
 #endif /* _CLFS_FORMAT_MEM_H */

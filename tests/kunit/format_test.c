@@ -1058,7 +1058,9 @@ static void clfs_format_record_encode_refuses_bad_records(struct kunit *test)
 	rec.undo_next_lsn = LSN(7, 0x3000, 0);	/* the future */
 	KUNIT_EXPECT_EQ(test, clfs_rec_encode(md, &rec, buf, SECTOR), -EINVAL);
 	rec.undo_next_lsn = CLFS_LSN_INVALID;
-	rec.type = 3;
+	rec.type = 0;
+	KUNIT_EXPECT_EQ(test, clfs_rec_encode(md, &rec, buf, SECTOR), -EINVAL);
+	rec.type = CLFS_REC_TRUNCATE + 1;
 	KUNIT_EXPECT_EQ(test, clfs_rec_encode(md, &rec, buf, SECTOR), -EINVAL);
 	rec.type = CLFS_REC_RESTART;
 	rec.data_bytes = CLFS_REC_DATA_MAX + 1;
@@ -1129,7 +1131,8 @@ static const struct blk_case blk_cases[] = {
 	{ "records_fewer_than_present", 0, 0, { P(BOFF(nr_records), 2, 2) },
 	  -EUCLEAN },
 	{ "records_0", 0, 0, { P(BOFF(nr_records), 2, 0) }, -EUCLEAN },
-	{ "flags_unknown", 0, 0, { P(BOFF(flags), 2, 2) }, -EUCLEAN },
+	{ "flags_unknown", 0, 0, { P(BOFF(flags), 2, 4) }, -EUCLEAN },
+	{ "flags_truncate_on_data", 0, 0, { P(BOFF(flags), 2, 2) }, -EUCLEAN },
 	{ "reserved", 0, 0, { P(BOFF(reserved), 2, 1) }, -EUCLEAN },
 	{ "epoch_0", 0, 0, { P(BOFF(epoch), 4, 0) }, -EUCLEAN },
 	{ "stream_1_dedicated", 0, 0, { P(BOFF(stream_id), 2, 1) },
@@ -1193,6 +1196,161 @@ static void clfs_format_block_decode_rejects_corrupt_field(struct kunit *test)
 					      &blk), c->err);
 }
 
+/* ---- truncation blocks ------------------------------------------------ */
+
+#define TRUNC_END	LSN(7, 0x1000, 2)
+#define TRUNC_RESTART	LSN(6, 0x1000, 0)
+/* The truncation record's data starts here in the block. */
+#define TOFF(f)		(R0 + CLFS_REC_HDR_BYTES + \
+			 (u32)offsetof(struct clfs_trunc_disk, f))
+
+/* A truncation block at BLK_LSN with the given flags and record type. */
+static int make_trunc_blk(const struct clfs_md *md, u8 *buf, size_t len,
+			  u64 end, u64 restart, u32 flags, u32 type)
+{
+	struct clfs_rec rec = {
+		.lsn = BLK_LSN,
+		.data_bytes = sizeof(struct clfs_trunc_disk),
+		.type = type,
+	};
+	struct clfs_blk blk = {
+		.lsn = BLK_LSN, .epoch = BLK_EPOCH, .nr_records = 1,
+		.flags = flags,
+	};
+	struct clfs_trunc_disk td;
+	int n;
+
+	memset(buf, 0, len);
+	n = clfs_rec_encode(md, &rec, buf + R0, len - R0);
+	if (n < 0)
+		return n;
+	clfs_trunc_encode(&td, end, restart);
+	memcpy(buf + R0 + CLFS_REC_HDR_BYTES, &td, sizeof(td));
+	blk.used_bytes = R0 + n;
+	return clfs_blk_seal(md, &blk, buf, len);
+}
+
+static void clfs_format_truncation_block_roundtrip(struct kunit *test)
+{
+	struct clfs_md *md = alloc_md(test, false);
+	u8 *buf = kunit_kzalloc(test, SECTOR, GFP_KERNEL);
+	struct clfs_rec_iter it;
+	struct clfs_rec rec;
+	struct clfs_blk blk;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, make_trunc_blk(md, buf, SECTOR, TRUNC_END,
+					     TRUNC_RESTART, CLFS_BLK_F_TRUNCATE,
+					     CLFS_REC_TRUNCATE), (int)SECTOR);
+	KUNIT_ASSERT_EQ(test, clfs_blk_decode(md, BLK_LSN, 0, buf, SECTOR,
+					      &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.flags, CLFS_BLK_F_TRUNCATE);
+	KUNIT_EXPECT_EQ(test, blk.trunc_end_lsn, TRUNC_END);
+	KUNIT_EXPECT_EQ(test, blk.trunc_restart_lsn, TRUNC_RESTART);
+	KUNIT_ASSERT_EQ(test, clfs_rec_iter_init(&it, md, &blk, buf, SECTOR),
+			0);
+	KUNIT_EXPECT_EQ(test, clfs_rec_iter_next(&it, &rec), 1);
+	KUNIT_EXPECT_EQ(test, rec.type, CLFS_REC_TRUNCATE);
+	KUNIT_EXPECT_EQ(test, rec.lsn, BLK_LSN);
+	KUNIT_EXPECT_EQ(test, clfs_rec_iter_next(&it, &rec), 0);
+
+	/* No restart area left is fine too; data blocks carry no payload. */
+	KUNIT_ASSERT_EQ(test, make_trunc_blk(md, buf, SECTOR, TRUNC_END,
+					     CLFS_LSN_NULL, CLFS_BLK_F_TRUNCATE,
+					     CLFS_REC_TRUNCATE), (int)SECTOR);
+	KUNIT_ASSERT_EQ(test, clfs_blk_decode(md, BLK_LSN, 0, buf, SECTOR,
+					      &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.trunc_restart_lsn, CLFS_LSN_NULL);
+	buf = alloc_blk(test, md);
+	KUNIT_ASSERT_EQ(test, clfs_blk_decode(md, BLK_LSN, 0, buf, SECTOR,
+					      &blk), 0);
+	KUNIT_EXPECT_EQ(test, blk.trunc_end_lsn, 0ULL);
+	KUNIT_EXPECT_EQ(test, blk.trunc_restart_lsn, 0ULL);
+}
+
+static void clfs_format_truncation_block_seal_refuses(struct kunit *test)
+{
+	struct clfs_md *md = alloc_md(test, false);
+	u8 *buf = kunit_kzalloc(test, SECTOR, GFP_KERNEL);
+	const u32 t = CLFS_BLK_F_TRUNCATE;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	/* The flag and the record type go together. */
+	KUNIT_EXPECT_EQ(test, make_trunc_blk(md, buf, SECTOR, TRUNC_END,
+					     TRUNC_RESTART, t, CLFS_REC_DATA),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, make_trunc_blk(md, buf, SECTOR, TRUNC_END,
+					     TRUNC_RESTART, 0,
+					     CLFS_REC_TRUNCATE), -EINVAL);
+	/* The end is a real, older position; the restart area not after it. */
+	KUNIT_EXPECT_EQ(test, make_trunc_blk(md, buf, SECTOR, BLK_LSN,
+					     CLFS_LSN_NULL, t,
+					     CLFS_REC_TRUNCATE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, make_trunc_blk(md, buf, SECTOR, CLFS_LSN_NULL,
+					     CLFS_LSN_NULL, t,
+					     CLFS_REC_TRUNCATE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, make_trunc_blk(md, buf, SECTOR,
+					     CLFS_LSN_INVALID, CLFS_LSN_NULL,
+					     t, CLFS_REC_TRUNCATE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, make_trunc_blk(md, buf, SECTOR, TRUNC_END,
+					     TRUNC_END + 1, t,
+					     CLFS_REC_TRUNCATE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, make_trunc_blk(md, buf, SECTOR, TRUNC_END,
+					     CLFS_LSN_INVALID, t,
+					     CLFS_REC_TRUNCATE), -EINVAL);
+}
+
+struct trunc_case {
+	const char *name;
+	struct patch p;
+};
+
+#define P(o, w, v)	{ o, w, false, v }
+
+static const struct trunc_case trunc_cases[] = {
+	{ "flag_cleared", P(BOFF(flags), 2, 0) },
+	{ "two_records", P(BOFF(nr_records), 2, 2) },
+	{ "data_bytes_24", P(ROFF(R0, data_bytes), 4, 24) },
+	{ "prev_not_null", P(ROFF(R0, prev_lsn), 8, TRUNC_RESTART) },
+	{ "undo_not_null", P(ROFF(R0, undo_next_lsn), 8, TRUNC_RESTART) },
+	{ "end_null", P(TOFF(end_lsn), 8, CLFS_LSN_NULL) },
+	{ "end_is_the_block", P(TOFF(end_lsn), 8, BLK_LSN) },
+	{ "end_in_future", P(TOFF(end_lsn), 8, LSN(9, 0, 0)) },
+	{ "end_unaligned", P(TOFF(end_lsn), 8, LSN(6, 0x1200, 0)) },
+	{ "restart_after_end", P(TOFF(restart_lsn), 8, TRUNC_END + 1) },
+	{ "restart_invalid", P(TOFF(restart_lsn), 8, CLFS_LSN_INVALID) },
+	{ "reserved_0", P(TOFF(reserved[0]), 8, 1) },
+	{ "reserved_1", P(TOFF(reserved[1]), 8, 1ULL << 63) },
+};
+
+#undef P
+
+static void trunc_case_desc(const struct trunc_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(trunc_corrupt, trunc_cases, trunc_case_desc);
+
+/* Each field patched, crc fixed: a well-formed block that lies is refused. */
+static void clfs_format_truncation_block_rejects_corrupt_field(struct kunit *test)
+{
+	const struct trunc_case *c = test->param_value;
+	struct clfs_md *md = alloc_md(test, false);
+	u8 *buf = kunit_kzalloc(test, SECTOR, GFP_KERNEL);
+	struct clfs_blk blk;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, make_trunc_blk(md, buf, SECTOR, TRUNC_END,
+					     TRUNC_RESTART, CLFS_BLK_F_TRUNCATE,
+					     CLFS_REC_TRUNCATE), (int)SECTOR);
+	apply_patch(buf, &c->p);
+	fix_blk_crc(md, buf);
+	KUNIT_EXPECT_EQ(test, clfs_blk_decode(md, BLK_LSN, 0, buf, SECTOR,
+					      &blk), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, blk.trunc_end_lsn, 0ULL);
+}
+
 static struct kunit_case clfs_format_cases[] = {
 	KUNIT_CASE(clfs_format_crc32c_matches_check_value),
 	KUNIT_CASE(clfs_format_crc32c_chains),
@@ -1233,6 +1391,10 @@ static struct kunit_case clfs_format_cases[] = {
 	KUNIT_CASE(clfs_format_block_next_lsn),
 	KUNIT_CASE(clfs_format_record_encode_refuses_bad_records),
 	KUNIT_CASE(clfs_format_seal_refuses_bad_header),
+	KUNIT_CASE(clfs_format_truncation_block_roundtrip),
+	KUNIT_CASE(clfs_format_truncation_block_seal_refuses),
+	KUNIT_CASE_PARAM(clfs_format_truncation_block_rejects_corrupt_field,
+			 trunc_corrupt_gen_params),
 	KUNIT_CASE_PARAM(clfs_format_block_decode_rejects_corrupt_field,
 			 blk_corrupt_gen_params),
 	{}
