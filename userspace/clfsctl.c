@@ -4,8 +4,9 @@
  *
  *   clfsctl [--device PATH] [--json] COMMAND [ARGS]
  *
- * Each command is one entry of the commands[] table: its name, a one-line
- * summary, its own --help text and the function that runs it.
+ * This file parses the global options and dispatches to one entry of the
+ * commands[] table (see clfsctl.h for how to add one). It also holds the
+ * version command, which talks to the loaded module.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,77 +15,74 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clfsctl.h"
 #include "libclfs.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-struct options {
-	const char *device;
-	int json;
+static const struct command *const commands[] = {
+	&version_command,
+	&check_command,
+	&dump_command,
 };
-
-struct command {
-	const char *name;
-	const char *summary;
-	const char *usage;
-	int (*run)(const struct options *opt, int argc, char **argv);
-};
-
-static int print_error(const char *what, int err)
-{
-	fprintf(stderr, "clfsctl: %s: %s\n", what, strerror(-err));
-	return 1;
-}
 
 static int open_control(const struct options *opt)
 {
+	const char *path = opt->device ? opt->device : CLFS_DEFAULT_DEVICE;
 	int fd = clfs_open_control(opt->device);
 
 	if (fd == -ENOENT)
-		fprintf(stderr, "clfsctl: %s does not exist: is the clfs module loaded?\n",
-			opt->device ? opt->device : CLFS_DEFAULT_DEVICE);
+		print_msg(stderr, NULL, NULL,
+			  "%s does not exist: is the clfs module loaded?",
+			  path);
 	else if (fd < 0)
-		print_error(opt->device ? opt->device : CLFS_DEFAULT_DEVICE, fd);
+		print_errno(NULL, path, fd);
 	return fd;
 }
 
-static int cmd_version(const struct options *opt, int argc, char **argv)
+static int version_run(const struct options *opt, int argc, char **argv)
 {
 	struct clfs_version ver;
+	struct json j;
 	int fd, ret;
 
 	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "clfsctl version: takes no arguments\n");
-		return 2;
-	}
+	if (argc > 1)
+		return usage_error("version", "takes no arguments");
 	fd = open_control(opt);
 	if (fd < 0)
 		return 1;
 	ret = clfs_get_version(fd, &ver);
 	close(fd);
 	if (ret)
-		return print_error("CLFS_IOC_GET_VERSION", ret);
+		return print_errno(NULL, "CLFS_IOC_GET_VERSION", ret);
 
-	if (opt->json)
-		printf("{\"abi_major\": %u, \"abi_minor\": %u, \"tool_abi_major\": %u, \"tool_abi_minor\": %u, \"compatible\": %s}\n",
-		       ver.abi_major, ver.abi_minor, CLFS_ABI_MAJOR,
-		       CLFS_ABI_MINOR, clfs_abi_compatible(&ver) ? "true" : "false");
-	else
+	if (opt->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_u64(&j, "abi_major", ver.abi_major);
+		json_u64(&j, "abi_minor", ver.abi_minor);
+		json_u64(&j, "tool_abi_major", CLFS_ABI_MAJOR);
+		json_u64(&j, "tool_abi_minor", CLFS_ABI_MINOR);
+		json_bool(&j, "compatible", clfs_abi_compatible(&ver));
+		json_obj_end(&j);
+		json_finish(&j);
+	} else {
 		printf("clfs module ABI %u.%u, clfsctl built for %u.%u: %s\n",
 		       ver.abi_major, ver.abi_minor, CLFS_ABI_MAJOR,
 		       CLFS_ABI_MINOR,
 		       clfs_abi_compatible(&ver) ? "compatible" : "INCOMPATIBLE");
+	}
 	return clfs_abi_compatible(&ver) ? 0 : 1;
 }
 
-static const struct command commands[] = {
-	{ "version", "show the ABI version of the loaded clfs module",
-	  "usage: clfsctl [--device PATH] [--json] version\n"
-	  "\n"
-	  "Ask the loaded module for its ABI version and say whether this\n"
-	  "clfsctl can talk to it. Exits 1 when it cannot.\n",
-	  cmd_version },
+const struct command version_command = {
+	.name = "version",
+	.summary = "show the ABI version of the loaded clfs module",
+	.usage =
+	"usage: clfsctl [--device PATH] [--json] version\n"
+	"\n"
+	"Ask the loaded module for its ABI version and say whether this\n"
+	"clfsctl can talk to it. Exits 1 when it cannot.\n",
+	.run = version_run,
 };
 
 static void print_usage(FILE *out)
@@ -95,7 +93,8 @@ static void print_usage(FILE *out)
 		"usage: clfsctl [--device PATH] [--json] COMMAND [ARGS]\n"
 		"       clfsctl COMMAND --help\n"
 		"\n"
-		"Manage Common Log File System logs through /dev/clfs.\n"
+		"Manage Common Log File System logs: through /dev/clfs, or\n"
+		"offline, reading a log's device or image directly.\n"
 		"\n"
 		"options:\n"
 		"  -d, --device PATH  control device (default %s)\n"
@@ -104,7 +103,12 @@ static void print_usage(FILE *out)
 		"\n"
 		"commands:\n", CLFS_DEFAULT_DEVICE);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i]->name,
+			commands[i]->summary);
+	fprintf(out,
+		"\n"
+		"Exit status: 0 success, 1 failure or problems found, 2 usage\n"
+		"or I/O error; see each command's --help for more.\n");
 }
 
 int main(int argc, char **argv)
@@ -116,8 +120,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options opt = { 0 };
+	int c, first;
 	size_t i;
-	int c;
 
 	/* '+': stop at the command name; the rest belongs to the command. */
 	while ((c = getopt_long(argc, argv, "+d:jh", longopts, NULL)) != -1) {
@@ -126,35 +130,39 @@ int main(int argc, char **argv)
 			opt.device = optarg;
 			break;
 		case 'j':
-			opt.json = 1;
+			opt.json = true;
 			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
 		default:
 			print_usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		print_usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
+	first = optind;
 	for (i = 0; i < ARRAY_SIZE(commands); i++) {
-		const struct command *cmd = &commands[i];
+		const struct command *cmd = commands[i];
 		int j;
 
-		if (strcmp(argv[optind], cmd->name))
+		if (strcmp(argv[first], cmd->name))
 			continue;
-		for (j = optind + 1; j < argc; j++) {
+		/* Options stop at "--": a path named --help is an argument. */
+		for (j = first + 1; j < argc && strcmp(argv[j], "--"); j++) {
 			if (!strcmp(argv[j], "--help") || !strcmp(argv[j], "-h")) {
 				fputs(cmd->usage, stdout);
 				return 0;
 			}
 		}
-		return cmd->run(&opt, argc - optind, argv + optind);
+		/* Commands parse their own options with getopt: start afresh. */
+		optind = 0;
+		return cmd->run(&opt, argc - first, argv + first);
 	}
-	fprintf(stderr, "clfsctl: unknown command '%s' (see clfsctl --help)\n",
-		argv[optind]);
-	return 2;
+	print_msg(stderr, NULL, NULL, "unknown command '%s' (see clfsctl --help)",
+		  argv[first]);
+	return EXIT_USAGE;
 }

@@ -68,6 +68,7 @@ subtest() {
 
 subtest format_unit "$B/format_test"
 subtest kunit_on_host "$B/kunit_host"
+subtest offline_checker "$B/offline_test"
 
 # fuzz TARGET NAME MAX_LEN
 fuzz() {
