@@ -20,7 +20,8 @@
  *   -ENODATA     (reads) the end of the stream: no further record
  *   -ERANGE      (reads, tails) before the start of the log: below the base
  *                and the archive tail
- *   -ENOENT      (reads) an LSN that names no record of the stream
+ *   -ENOENT      (reads, tails) an LSN that names no record of the stream,
+ *                or one removed by clfs_set_end_of_log()
  *
  * The structures shared with userspace (struct clfs_log_params,
  * struct clfs_log_info, struct clfs_container_info) and the LSN helpers
@@ -154,5 +155,6 @@ int clfs_write_restart_area(struct clfs_marshal *m, const void *buf,
 			    u32 bytes, u64 new_base, u32 flags, u64 *lsn);
 int clfs_advance_base(struct clfs_marshal *m, u64 base);
 int clfs_set_archive_tail(struct clfs_stream *s, u64 lsn);
+int clfs_set_end_of_log(struct clfs_marshal *m, u64 lsn);
 
 #endif /* _LINUX_CLFS_H */

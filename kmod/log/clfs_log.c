@@ -117,6 +117,7 @@ static void clfs_log_free(struct clfs_log *log)
 		clfs_storage_release(log->storage);
 	kvfree(log->md_buf);
 	kfree(log->stream_last);
+	clfs_holes_free(log);
 	kvfree(log->md_next);
 	kvfree(log->md);
 	kfree(log);
@@ -150,6 +151,8 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 	log->storage = s;
 	strscpy(log->name, s->name, sizeof(log->name));
 	mutex_init(&log->md_lock);
+	spin_lock_init(&log->hole_lock);
+	INIT_LIST_HEAD(&log->holes);
 	log->md = kvzalloc(sizeof(*log->md), GFP_KERNEL);
 	log->md_next = kvzalloc(sizeof(*log->md_next), GFP_KERNEL);
 	log->md_buf = kvzalloc(CLFS_MD_COPY_BYTES, GFP_KERNEL);

@@ -10,6 +10,7 @@
  *   clfs_md_io.c     reading, choosing and committing metadata copies
  *   clfs_log.c       create (format), open, close, query
  *   clfs_recover.c   finding the end of the log when it is opened
+ *   clfs_holes.c     the ranges of a stream's LSNs set end of log removed
  *   clfs_container.c activating, freeing, adding, removing, scanning
  *   clfs_write.c     building blocks, writing them, flushing, shutdown
  *
@@ -53,6 +54,8 @@ struct kvec;
  * @recovered_blocks: valid blocks the open-time scan found
  * @stream_last: per stream id, the youngest record the open-time scan found
  *	(CLFS_LSN_NULL if none); the stream layer takes it from there
+ * @hole_lock: protects @holes
+ * @holes: struct clfs_hole, the stream ranges set end of log removed
  * @streams: the stream layer's state (kmod/stream), NULL until it attaches
  * @held_containers: free containers held back for reservations (under
  *	md_lock); only an append that uses a reservation may activate one of
@@ -85,6 +88,8 @@ struct clfs_log {
 	bool read_only;
 	u64 recovered_blocks;
 	u64 *stream_last;
+	spinlock_t hole_lock;
+	struct list_head holes;
 	struct clfs_streams *streams;
 	u32 held_containers;
 
@@ -129,6 +134,16 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch);
 int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
 			struct clfs_blk *blk);
 
+/* clfs_holes.c */
+struct clfs_hole;
+struct clfs_hole *clfs_hole_alloc(void);
+void clfs_holes_insert(struct clfs_log *log, struct clfs_hole *h, u32 stream,
+		       u64 from, u64 to);
+bool clfs_holes_find(struct clfs_log *log, u32 stream, u64 lsn, u64 *to);
+void clfs_holes_forget(struct clfs_log *log, u32 stream, u64 below);
+u32 clfs_holes_count(struct clfs_log *log, u32 stream);
+void clfs_holes_free(struct clfs_log *log);
+
 /* clfs_container.c */
 int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held);
 int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn);
@@ -138,6 +153,7 @@ struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,
 				 u32 max_bytes);
 /* clfs_wblk_open_buf() flags */
 #define CLFS_WBLK_USE_HELD	(1U << 0) /* may activate a held container */
+#define CLFS_WBLK_TRUNCATE	(1U << 1) /* a truncation block (set end of log) */
 
 struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 				     u32 max_bytes,

@@ -17,6 +17,7 @@
  *     with a new epoch starting at this end before its first block, so the
  *     orphan is rejected (-ESTALE) by every later scan, after any number of
  *     further crashes (clfs_format.h section 5).
+ * Truncation blocks met on the way are replayed (clfs_recover_truncation()).
  * Time is proportional to what was written since the recovery start, not
  * to the size of the log. A read error fails the open: the end of a log
  * must never be guessed.
@@ -65,6 +66,34 @@ static bool clfs_is_format_error(int err)
 	       err == -ENOENT;
 }
 
+/*
+ * Replay a truncation block (clfs_format.h section 4) of stream @blk's: its
+ * hole comes back, the stream's last record is the truncation point (until
+ * later blocks of the stream say otherwise), and metadata committed before
+ * the truncation that still names a record in the hole - the stream's last
+ * record or restart area - is corrected here, in memory, before the open
+ * commits it. Metadata committed after the truncation names nothing in
+ * the hole: the truncation commit moved both out of it.
+ */
+static int clfs_recover_truncation(struct clfs_log *log,
+				   const struct clfs_blk *blk)
+{
+	struct clfs_md_stream *st = &log->md->streams[blk->stream_id];
+	u64 end = blk->trunc_end_lsn;
+	struct clfs_hole *h;
+
+	h = clfs_hole_alloc();
+	if (!h)
+		return -ENOMEM;
+	clfs_holes_insert(log, h, blk->stream_id, end, blk->lsn);
+	log->stream_last[blk->stream_id] = end;
+	if (st->restart_lsn > end && st->restart_lsn < blk->lsn)
+		st->restart_lsn = blk->trunc_restart_lsn;
+	if (st->last_lsn > end && st->last_lsn < blk->lsn)
+		st->last_lsn = end;
+	return 0;
+}
+
 /**
  * clfs_recover() - find the end of the log
  * @log: the log, metadata read, not yet writable
@@ -103,8 +132,16 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 		/* Blocks below created_lsn belong to an earlier stream of this id. */
 		if (blk.nr_records &&
 		    md->streams[blk.stream_id].state == CLFS_STREAM_ACTIVE &&
-		    blk.lsn >= md->streams[blk.stream_id].created_lsn)
-			log->stream_last[blk.stream_id] = blk.lsn + blk.nr_records - 1;
+		    blk.lsn >= md->streams[blk.stream_id].created_lsn) {
+			if (blk.flags & CLFS_BLK_F_TRUNCATE) {
+				ret = clfs_recover_truncation(log, &blk);
+				if (ret)
+					break;
+			} else {
+				log->stream_last[blk.stream_id] =
+					blk.lsn + blk.nr_records - 1;
+			}
+		}
 		min_epoch = blk.epoch;
 		epoch = max(epoch, blk.epoch);
 		lsn = clfs_blk_next_lsn(md, &blk);

@@ -196,7 +196,8 @@ static void clfs_wblk_end_io(struct clfs_io *io, int err)
  * @free: frees what @alloc returned
  * @ctx: for @alloc and @free
  * @flags: CLFS_WBLK_USE_HELD for a block opened for a record that uses a
- *	reservation
+ *	reservation; CLFS_WBLK_TRUNCATE for a truncation block, whose one
+ *	record the caller adds with type CLFS_REC_TRUNCATE
  *
  * Sleeps until no other block is open, and activates the next container
  * (a metadata commit) when the head has reached it.
@@ -285,6 +286,8 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 	b->cap = (u32)min_t(u64, b->max, room);
 	b->hdr.lsn = pos;
 	b->hdr.stream_id = stream_id;
+	if (flags & CLFS_WBLK_TRUNCATE)
+		b->hdr.flags = CLFS_BLK_F_TRUNCATE;
 	b->hdr.used_bytes = CLFS_BLK_HDR_BYTES;
 	return b;
 
@@ -374,6 +377,10 @@ int clfs_wblk_add_vec(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 	u32 i, off = 0;
 	int ret;
 
+	/* Truncation records go alone into truncation blocks (clfs_format.h). */
+	if ((type == CLFS_REC_TRUNCATE) !=
+	    !!(b->hdr.flags & CLFS_BLK_F_TRUNCATE))
+		return -EINVAL;
 	if (data_bytes == U32_MAX || !need || CLFS_BLK_HDR_BYTES + need > b->max)
 		return -E2BIG;
 	if (b->hdr.nr_records >= CLFS_LSN_RECORDS_PER_BLOCK)

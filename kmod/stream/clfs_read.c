@@ -23,8 +23,8 @@
  *             0xffffffff);
  *   -ENOENT   an LSN that names no record of this stream: before its
  *             created_lsn, after its last record, in another stream's
- *             block, past the records of its block, or where no block
- *             starts;
+ *             block, past the records of its block, where no block
+ *             starts, or removed by set end of log;
  *   -ERANGE   below the start of the log: the base and the archive tail
  *             (records between the two stay readable), or the log's
  *             recovery start, below which containers are recycled;
@@ -266,6 +266,9 @@ static int clfs_read_find(struct clfs_read_ctx *c,
 	ret = clfs_read_check_lsn(b, lsn);
 	if (ret)
 		return ret;
+	if (clfs_holes_find(clfs_read_log(c), clfs_read_stream_id(c), lsn,
+			    NULL))
+		return -ENOENT;
 	if (!clfs_read_cached(c, blk_lsn) ||
 	    (c->blk_open && idx >= c->blk.nr_records)) {
 		ret = clfs_read_load_at(c, blk_lsn);
@@ -273,7 +276,7 @@ static int clfs_read_find(struct clfs_read_ctx *c,
 			return ret;
 	}
 	if (c->blk.stream_id != clfs_read_stream_id(c) ||
-	    idx >= c->blk.nr_records)
+	    c->blk.flags & CLFS_BLK_F_TRUNCATE || idx >= c->blk.nr_records)
 		return -ENOENT;
 	*rec = &c->recs[idx];
 	return 0;
@@ -302,7 +305,8 @@ static void clfs_read_deliver(struct clfs_read_ctx *c,
 /*
  * The stream's next record after the current one, of a wanted type:
  * through the rest of the block, then block by block along the log,
- * skipping other streams' blocks.
+ * skipping other streams' blocks, holes left by set end of log and
+ * truncation records (of no type a filter can ask for).
  */
 static int clfs_read_forward(struct clfs_read_ctx *c, struct clfs_record *out)
 {
@@ -311,6 +315,7 @@ static int clfs_read_forward(struct clfs_read_ctx *c, struct clfs_record *out)
 	u32 idx = clfs_lsn_record_index(c->cur.lsn) + 1;
 	struct clfs_read_bounds b;
 	const struct clfs_rec *r;
+	u64 hole_end;
 	u32 nr;
 	int ret;
 
@@ -337,6 +342,13 @@ static int clfs_read_forward(struct clfs_read_ctx *c, struct clfs_record *out)
 				continue;
 			if (r->lsn < b.start)
 				return -ERANGE;
+			/* Truncated away: resume at the truncation block. */
+			if (clfs_holes_find(log, clfs_read_stream_id(c),
+					    r->lsn, &hole_end)) {
+				blk_lsn = hole_end;
+				idx = 0;
+				continue;
+			}
 			if (clfs_read_wanted(c, r)) {
 				clfs_read_deliver(c, r, out);
 				return 0;
@@ -585,9 +597,12 @@ struct clfs_read_ctx *clfs_read_restart_area(struct clfs_marshal *m,
 	if (!m || !rec)
 		return ERR_PTR(-EINVAL);
 	log = m->stream->log;
+	/* table_lock: not in the middle of a set end of log (clfs_tail.c). */
+	mutex_lock(&log->streams->table_lock);
 	mutex_lock(&log->md_lock);
 	lsn = log->md->streams[m->stream->id].restart_lsn;
 	mutex_unlock(&log->md_lock);
+	mutex_unlock(&log->streams->table_lock);
 	if (lsn == CLFS_LSN_NULL)
 		return ERR_PTR(-ENODATA);
 	c = clfs_read_ctx_new(m, CLFS_READ_PREVIOUS, CLFS_FILTER_RESTART);
@@ -626,6 +641,42 @@ int clfs_read_previous_restart_area(struct clfs_read_ctx *c,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(clfs_read_previous_restart_area);
+
+/**
+ * clfs_read_prev_lsn() - the previous LSN of a record, for the engine
+ * @m: a marshalling area of the stream
+ * @lsn: a record of the stream
+ * @prev: receives its previous LSN
+ *
+ * Uses a read context of its own that does not count against the area's
+ * max_read_buffers: the engine must not fail for a client's limit.
+ *
+ * Return: 0, or the errors of clfs_read_log_record().
+ */
+int clfs_read_prev_lsn(struct clfs_marshal *m, u64 lsn, u64 *prev)
+{
+	struct clfs_read_bounds b;
+	const struct clfs_rec *r;
+	struct clfs_read_ctx *c;
+	int ret;
+
+	c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
+	if (!c->buf) {
+		kvfree(c);
+		return -ENOMEM;
+	}
+	c->m = m;
+	clfs_read_get_bounds(c, &b);
+	ret = clfs_read_find(c, &b, lsn, &r);
+	if (!ret)
+		*prev = r->prev_lsn;
+	kvfree(c->buf);
+	kvfree(c);
+	return ret;
+}
 
 /**
  * clfs_terminate_read_log() - close a read context

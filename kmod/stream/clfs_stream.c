@@ -137,6 +137,7 @@ static int clfs_stream_begin(struct clfs_streams *ss, u32 id)
 	if (!ret) {
 		ss->st[id].last_lsn = CLFS_LSN_NULL;
 		clfs_resv_drop_stream(ss, id);
+		clfs_holes_forget(log, id, U64_MAX);
 	}
 out:
 	mutex_unlock(&ss->append_lock);
@@ -266,6 +267,13 @@ int clfs_stream_delete(struct clfs_log *log, u32 stream_id)
 	if (!ret) {
 		ss->st[stream_id].last_lsn = CLFS_LSN_NULL;
 		clfs_resv_drop_stream(ss, stream_id);
+		clfs_holes_forget(log, stream_id, U64_MAX);
+		/*
+		 * The containers only this stream held can go now. The delete
+		 * is durable whatever happens next: a failed recycle has shut
+		 * the log down, and the next call reports that.
+		 */
+		clfs_tail_recycle(log);
 	}
 out:
 	mutex_unlock(&ss->table_lock);
@@ -289,6 +297,9 @@ int clfs_stream_reset(struct clfs_stream *s)
 
 	mutex_lock(&ss->table_lock);
 	ret = clfs_stream_begin(ss, s->id);
+	/* The containers only its old records held can go (see delete). */
+	if (!ret)
+		clfs_tail_recycle(s->log);
 	mutex_unlock(&ss->table_lock);
 	return ret;
 }

@@ -7,6 +7,7 @@
  *   clfs_append.c   reserve-and-append, flush, the background flush
  *   clfs_reserve.c  reservations: space set aside for future records
  *   clfs_read.c     read contexts: records by LSN, forward and along chains
+ *   clfs_tail.c     restart areas, base, archive tail, set end of log
  *
  * Design notes: docs/streams-design.md. The log keeps one open block at a
  * time (kmod/log/clfs_write.c); this layer decides which stream and which
@@ -116,6 +117,12 @@ int clfs_resv_take(struct clfs_streams *ss, u32 stream, u32 charge);
 void clfs_resv_drop_stream(struct clfs_streams *ss, u32 stream);
 void clfs_resv_query(struct clfs_streams *ss, u32 stream, u64 *bytes,
 		     u32 *records);
+
+/* clfs_tail.c */
+int clfs_tail_recycle(struct clfs_log *log);
+
+/* clfs_read.c */
+int clfs_read_prev_lsn(struct clfs_marshal *m, u64 lsn, u64 *prev);
 
 /* clfs_append.c */
 int clfs_append_submit_cur(struct clfs_streams *ss);

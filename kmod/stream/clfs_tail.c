@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * clfs tails: restart areas, the base and the archive tail of a stream,
- * and recycling the containers nobody needs any more.
+ * set end of log, and recycling the containers nobody needs any more.
  *
  * Each operation is validate, make durable, commit, recycle:
  *  - validate: an LSN the stream's metadata will name must be a real
@@ -76,9 +76,9 @@ static bool clfs_tail_format_error(int err)
 }
 
 /*
- * Is @lsn a record of stream @id (begun at @created)? The open block is
- * looked at in memory; any other block is read back, after its write
- * completed. Returns 0, -ENOENT, or -EIO/-ENOMEM/-EINTR.
+ * Is @lsn a record of stream @id (begun at @created), not truncated away?
+ * The open block is looked at in memory; any other block is read back,
+ * after its write completed. Returns 0, -ENOENT, or -EIO/-ENOMEM/-EINTR.
  */
 static int clfs_tail_check_record(struct clfs_log *log, u32 id, u64 lsn,
 				  u64 created)
@@ -90,6 +90,8 @@ static int clfs_tail_check_record(struct clfs_log *log, u32 id, u64 lsn,
 	void *buf;
 	int ret;
 
+	if (clfs_holes_find(log, id, lsn, NULL))
+		return -ENOENT;
 	mutex_lock(&ss->append_lock);
 	if (ss->cur && clfs_wblk_lsn(ss->cur) == blk) {
 		ret = ss->cur_owner->stream->id == id &&
@@ -111,7 +113,8 @@ static int clfs_tail_check_record(struct clfs_log *log, u32 id, u64 lsn,
 	if (ret)
 		return clfs_tail_format_error(ret) ? -ENOENT : ret;
 	/* Blocks of this id below created_lsn are an earlier stream's. */
-	if (hdr.stream_id != id || hdr.lsn < created || idx >= hdr.nr_records)
+	if (hdr.stream_id != id || hdr.lsn < created ||
+	    hdr.flags & CLFS_BLK_F_TRUNCATE || idx >= hdr.nr_records)
 		return -ENOENT;
 	return 0;
 }
@@ -207,9 +210,10 @@ static u64 clfs_tail_need(const struct clfs_md *md,
  * Move the log's recovery start to the oldest position any active stream
  * still needs, freeing the containers wholly before it. With no stream
  * needing anything, that is the head. Called with table_lock held, after
- * the commit that released the space.
+ * the commit that released the space (a tail move here, a stream reset or
+ * delete in clfs_stream.c).
  */
-static int clfs_tail_recycle(struct clfs_log *log)
+int clfs_tail_recycle(struct clfs_log *log)
 {
 	struct clfs_streams *ss = log->streams;
 	const struct clfs_md *md = log->md;
@@ -252,7 +256,8 @@ static int clfs_tail_recycle(struct clfs_log *log)
  * @bytes: how many (the record must fit a block of @m)
  * @new_base: CLFS_LSN_NULL, or a record of the stream to become its base,
  *	checked as clfs_advance_base() checks it
- * @flags: 0 (CLFS_APPEND_USE_RESERVATION is not implemented yet)
+ * @flags: 0, or CLFS_APPEND_USE_RESERVATION to write the record into
+ *	space reserved earlier (clfs_reserve_and_append())
  * @lsn: receives the restart record's LSN
  *
  * Appends a CLFS_RECORD_RESTART record whose previous LSN is the stream's
@@ -268,9 +273,9 @@ static int clfs_tail_recycle(struct clfs_log *log)
  *
  * Return: 0; -EINVAL for bad arguments or flags, or @new_base after the
  * stream's last record; -ERANGE for @new_base before the current base;
- * -ENOENT if @new_base names no record of the stream; -EOPNOTSUPP for
- * CLFS_APPEND_USE_RESERVATION; -E2BIG; -ENOSPC when the log is full;
- * -EROFS; -EIO; -EINTR on a fatal signal.
+ * -ENOENT if @new_base names no record of the stream; -EINVAL also for
+ * CLFS_APPEND_USE_RESERVATION without a reservation large enough; -E2BIG;
+ * -ENOSPC when the log is full; -EROFS; -EIO; -EINTR on a fatal signal.
  */
 int clfs_write_restart_area(struct clfs_marshal *m, const void *buf,
 			    u32 bytes, u64 new_base, u32 flags, u64 *lsn)
@@ -294,8 +299,7 @@ int clfs_write_restart_area(struct clfs_marshal *m, const void *buf,
 		return -EINVAL;
 	if (flags & ~CLFS_APPEND_USE_RESERVATION)
 		return -EINVAL;
-	if (flags)
-		return -EOPNOTSUPP;
+	a.flags |= flags;
 	s = m->stream;
 	log = s->log;
 	ss = log->streams;
@@ -341,6 +345,23 @@ out:
 	return ret;
 }
 EXPORT_SYMBOL_GPL(clfs_write_restart_area);
+
+/*
+ * Holes wholly below the stream's start (its base, or in an archived log
+ * the earlier of base and archive tail) can never be read into again.
+ */
+static void clfs_tail_forget_holes(struct clfs_log *log, u32 id)
+{
+	struct clfs_tail_snap t;
+	u64 start;
+
+	clfs_tail_snapshot(log, id, &t);
+	start = t.base;
+	if (log->md->log_flags & CLFS_MD_LOG_ARCHIVED)
+		start = min(start, t.archive_tail);
+	if (start != CLFS_LSN_NULL)
+		clfs_holes_forget(log, id, start);
+}
 
 enum clfs_tail_kind {
 	CLFS_TAIL_BASE,
@@ -395,8 +416,10 @@ static int clfs_tail_move(struct clfs_stream *s, u64 lsn,
 	}
 	ret = clfs_md_commit(log);
 	mutex_unlock(&log->md_lock);
-	if (!ret)
-		ret = clfs_tail_recycle(log);
+	if (ret)
+		goto out;
+	clfs_tail_forget_holes(log, s->id);
+	ret = clfs_tail_recycle(log);
 out:
 	mutex_unlock(&ss->table_lock);
 	return ret;
@@ -451,3 +474,149 @@ int clfs_set_archive_tail(struct clfs_stream *s, u64 lsn)
 	return clfs_tail_move(s, lsn, CLFS_TAIL_ARCHIVE);
 }
 EXPORT_SYMBOL_GPL(clfs_set_archive_tail);
+
+/*
+ * Append and submit stream @id's truncation block (clfs_format.h section
+ * 4). Under append_lock, so that it splits the stream's records exactly:
+ * every record appended before it is in the hole (@end, block), every
+ * record after it is beyond. The hole (*@hole, consumed and set to NULL)
+ * and the new last record take effect for readers at once; the block's
+ * flush makes them durable.
+ */
+static int clfs_tail_write_truncation(struct clfs_streams *ss, u32 id,
+				      u64 end, u64 restart,
+				      struct clfs_hole **hole, u64 *blk_lsn)
+{
+	struct clfs_log *log = ss->log;
+	struct clfs_trunc_disk td;
+	struct clfs_wblk *b;
+	int ret;
+
+	mutex_lock(&ss->append_lock);
+	ret = clfs_append_submit_cur(ss);
+	if (ret)
+		goto out;
+	b = clfs_wblk_open_buf(log, id, log->md->geo.sector_bytes, NULL, NULL,
+			       NULL, CLFS_WBLK_TRUNCATE);
+	if (IS_ERR(b)) {
+		ret = PTR_ERR(b);
+		goto out;
+	}
+	clfs_trunc_encode(&td, end, restart);
+	ret = clfs_wblk_add(b, CLFS_REC_TRUNCATE, CLFS_LSN_NULL, CLFS_LSN_NULL,
+			    &td, sizeof(td), blk_lsn);
+	if (WARN_ON_ONCE(ret)) {	/* one sector always holds it */
+		clfs_wblk_abort(b);
+		goto out;
+	}
+	clfs_holes_insert(log, *hole, id, end, *blk_lsn);
+	*hole = NULL;
+	ss->st[id].last_lsn = end;
+	ret = clfs_wblk_submit(b);
+out:
+	mutex_unlock(&ss->append_lock);
+	return ret;
+}
+
+/*
+ * The stream's restart area once everything after @end is gone: walk back
+ * from @restart along the restart chain (previous LSNs) to the newest one
+ * at or before @end.
+ */
+static int clfs_tail_restart_before(struct clfs_marshal *m, u64 restart,
+				    u64 end, u64 *out)
+{
+	int ret;
+
+	while (restart != CLFS_LSN_NULL && restart != CLFS_LSN_INVALID &&
+	       restart > end) {
+		ret = clfs_read_prev_lsn(m, restart, &restart);
+		if (ret)
+			return ret;
+	}
+	*out = restart == CLFS_LSN_INVALID ? CLFS_LSN_NULL : restart;
+	return 0;
+}
+
+/**
+ * clfs_set_end_of_log() - truncate a stream back to one of its records
+ * @m: a marshalling area of the stream
+ * @lsn: the record to become the stream's last: a record of the stream,
+ *	not before its base (nor, in an archived log, its archive tail), not
+ *	after its last record
+ *
+ * Every record of the stream after @lsn disappears: reading one by LSN
+ * gives -ENOENT, forward reads pass over them, and so it stays after the
+ * log is closed or crashes and is recovered. If the stream's restart area
+ * was among them, the newest restart area at or before @lsn becomes
+ * current again. Records appended later get LSNs beyond everything ever
+ * written, so a stream's LSNs still only grow.
+ *
+ * Nothing is rewritten in place: a one-sector truncation block is
+ * appended and flushed (with everything before it), then one metadata
+ * commit records the stream's new last LSN and restart area. Success
+ * means the truncation is durable. The removed records' space comes back
+ * when the base moves past them. Truncating to the last record changes
+ * nothing.
+ *
+ * Return: 0; -EINVAL for a NULL @m, a malformed @lsn or one after the
+ * stream's last record; -ERANGE for one before the base or archive tail;
+ * -ENOENT if @lsn names no record of the stream (or one already
+ * truncated away); -ENOSPC when the log has no room for the truncation
+ * block; -ENOMEM; -EROFS; -EIO; -EINTR on a fatal signal.
+ */
+int clfs_set_end_of_log(struct clfs_marshal *m, u64 lsn)
+{
+	struct clfs_hole *hole = NULL;
+	struct clfs_md_stream *st;
+	struct clfs_tail_snap t;
+	struct clfs_streams *ss;
+	struct clfs_log *log;
+	struct clfs_stream *s;
+	u64 floor, restart = CLFS_LSN_NULL, blk = 0;
+	int ret;
+
+	if (!m || !clfs_lsn_is_valid(lsn))
+		return -EINVAL;
+	s = m->stream;
+	log = s->log;
+	ss = log->streams;
+	ret = clfs_log_check_writable(log);
+	if (ret)
+		return ret;
+	hole = clfs_hole_alloc();
+	if (!hole)
+		return -ENOMEM;
+
+	mutex_lock(&ss->table_lock);
+	clfs_tail_snapshot(log, s->id, &t);
+	if (lsn == clfs_tail_last(ss, s->id))
+		goto out;
+	/* Archived records stay: the archive tail bounds a truncation too. */
+	floor = t.base;
+	if (log->md->log_flags & CLFS_MD_LOG_ARCHIVED)
+		floor = max(floor, t.archive_tail);
+	ret = clfs_tail_check_lsn(s, lsn, floor, &t);
+	if (!ret)
+		ret = clfs_tail_restart_before(m, t.restart, lsn, &restart);
+	if (!ret)
+		ret = clfs_tail_write_truncation(ss, s->id, lsn, restart, &hole,
+						 &blk);
+	if (!ret)
+		ret = clfs_log_flush(log, blk);
+	if (ret)
+		goto out;
+
+	mutex_lock(&log->md_lock);
+	memcpy(log->md_next, log->md, sizeof(*log->md_next));
+	st = &log->md_next->streams[s->id];
+	st->last_lsn = lsn;
+	st->restart_lsn = restart;
+	ret = clfs_md_commit(log);
+	mutex_unlock(&log->md_lock);
+out:
+	mutex_unlock(&ss->table_lock);
+	kfree(hole);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_set_end_of_log);
