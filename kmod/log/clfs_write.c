@@ -260,8 +260,10 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 		ret = wait_event_killable(log->wait, !READ_ONCE(log->open_blk) ||
 					  READ_ONCE(log->shutdown));
 		spin_lock_irq(&log->lock);
-		if (ret)
+		if (ret) {
+			ret = -EINTR;	/* a fatal signal; not restartable */
 			break;
+		}
 	}
 	if (!ret)
 		log->open_blk = b;
@@ -588,7 +590,7 @@ int clfs_log_wait_completed(struct clfs_log *log, u64 lsn)
 	ret = wait_event_killable(log->wait, READ_ONCE(log->completed_lsn) > blk ||
 				  READ_ONCE(log->shutdown));
 	if (ret)
-		return ret;
+		return -EINTR;
 	return READ_ONCE(log->completed_lsn) > blk ? 0 : -EIO;
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_log_wait_completed);
@@ -622,7 +624,7 @@ int clfs_log_flush(struct clfs_log *log, u64 lsn)
 	ret = wait_event_killable(log->wait, READ_ONCE(log->completed_lsn) >= need ||
 				  READ_ONCE(log->shutdown));
 	if (ret)
-		return ret;
+		return -EINTR;
 
 	mutex_lock(&log->flush_lock);
 	spin_lock_irq(&log->lock);

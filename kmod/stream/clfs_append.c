@@ -94,7 +94,7 @@ static int clfs_append_open(struct clfs_streams *ss, struct clfs_marshal *m,
 					  READ_ONCE(log->shutdown));
 		mutex_lock(&ss->append_lock);
 		if (ret)
-			return ret;
+			return -EINTR;
 		return READ_ONCE(log->shutdown) ? -EIO : 0;
 	}
 	b = clfs_wblk_open_buf(log, m->stream->id, p->block_bytes,
@@ -284,9 +284,10 @@ static int clfs_append_wait_log_idle(struct clfs_streams *ss, u64 lsn)
 {
 	struct clfs_log *log = ss->log;
 
+	/* -EINTR, as documented: only a fatal signal ends the wait. */
 	return wait_event_killable(log->wait, READ_ONCE(log->shutdown) ||
 				   READ_ONCE(log->head_lsn) > lsn ||
-				   !clfs_append_log_busy(ss));
+				   !clfs_append_log_busy(ss)) ? -EINTR : 0;
 }
 
 /**

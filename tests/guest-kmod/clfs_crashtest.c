@@ -15,6 +15,12 @@
  * every block: each thread's records must be exactly (t, 0..k-1) in LSN
  * order, in the right stream, byte for byte, with k > the highest
  * acknowledged seq of the thread (acks passes highest seq + 1, 0 = none).
+ *
+ * Each thread chains its records through their previous LSNs. While it
+ * appends, it reads every record back by the LSN the append returned
+ * (a WARN, which fails the guest's log check, if one does not match); and
+ * verify walks each thread's chain back from its last record through the
+ * read API, so every recovered record is also found by its LSN.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -71,6 +77,25 @@ static struct clfs_stream *ct_streams[CLFS_MAX_STREAMS];
 static struct clfs_marshal *ct_areas[CT_MAX_THREADS];
 static struct task_struct *ct_tasks[CT_MAX_THREADS];
 
+/* Read the record at @lsn through the read API: @bytes of @want, @prev. */
+static int ct_read_back(struct clfs_marshal *m, u64 lsn, u64 prev,
+			const u8 *want, u32 bytes)
+{
+	struct clfs_record rec;
+	struct clfs_read_ctx *c;
+	int ret = 0;
+
+	c = clfs_read_log_record(m, lsn, CLFS_READ_PREVIOUS, CLFS_FILTER_DATA,
+				 &rec);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	if (rec.lsn != lsn || rec.prev_lsn != prev ||
+	    rec.data_bytes != bytes || memcmp(rec.data, want, bytes))
+		ret = -EPROTO;
+	clfs_terminate_read_log(c);
+	return ret;
+}
+
 static int ct_thread(void *arg)
 {
 	u32 t = (uintptr_t)arg, seq = 0;
@@ -85,6 +110,7 @@ static int ct_thread(void *arg)
 		return -ENOMEM;
 	v.iov_base = buf;
 	a.entries = &v;
+	a.prev_lsn = CLFS_LSN_NULL;
 	while (!kthread_should_stop()) {
 		ct_fill(t, seq, buf);
 		v.iov_len = ct_bytes(t, seq);
@@ -94,6 +120,13 @@ static int ct_thread(void *arg)
 			pr_err("thread %u: append %u failed: %d\n", t, seq, ret);
 			break;
 		}
+		/* Every returned LSN reads back, while the others append. */
+		ret = ct_read_back(ct_areas[t], lsn, a.prev_lsn, buf,
+				   v.iov_len);
+		if (WARN(ret, "clfs_crashtest: thread %u: record %u at %#llx does not read back: %d\n",
+			 t, seq, lsn, ret))
+			break;
+		a.prev_lsn = lsn;
 		if (a.flags)
 			pr_info("ack t=%u seq=%u lsn=%#llx\n", t, seq, lsn);
 		seq++;
@@ -177,7 +210,7 @@ static int ct_stress_start(void)
 
 /* One record found by verify: right stream, next seq of its thread, bytes. */
 static int ct_check(const struct clfs_blk *blk, const struct clfs_rec *rec,
-		    const u8 *block, u32 *next, u8 *want)
+		    const u8 *block, u32 *next, u8 *want, u64 *last)
 {
 	const struct ct_head *h = (const void *)(block + rec->data_offset);
 	u32 t, seq;
@@ -200,12 +233,67 @@ static int ct_check(const struct clfs_blk *blk, const struct clfs_rec *rec,
 		return -EPROTO;
 	}
 	next[t]++;
+	last[t] = rec->lsn;
 	return 0;
+}
+
+/*
+ * Walk thread @t's records back from its last one, @last, along the
+ * previous LSNs it chained them with, through the read API: exactly
+ * (t, @n - 1) down to (t, 0), each LSN the append returned.
+ */
+static int ct_verify_chain(struct clfs_log *log, u32 t, u64 last, u32 n,
+			   u8 *want)
+{
+	struct clfs_marshal_params mp = { .block_bytes = 16 * 1024 };
+	const struct ct_head *h;
+	struct clfs_marshal *m;
+	struct clfs_stream *s;
+	struct clfs_read_ctx *c;
+	struct clfs_record rec;
+	u32 seq = n;
+	int ret;
+
+	s = clfs_stream_open(log, t % streams);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	m = clfs_marshal_create(s, &mp);
+	if (IS_ERR(m)) {
+		clfs_stream_close(s);
+		return PTR_ERR(m);
+	}
+	c = clfs_read_log_record(m, last, CLFS_READ_PREVIOUS, CLFS_FILTER_DATA,
+				 &rec);
+	ret = PTR_ERR_OR_ZERO(c);
+	while (!ret) {
+		h = rec.data;
+		ct_fill(t, --seq, want);
+		if (rec.data_bytes != ct_bytes(t, seq) ||
+		    memcmp(h, want, rec.data_bytes)) {
+			pr_err("thread %u: record %#llx on its chain is not seq %u\n",
+			       t, rec.lsn, seq);
+			ret = -EPROTO;
+			break;
+		}
+		if (!seq)
+			break;
+		ret = clfs_read_next_log_record(c, &rec);
+	}
+	if (!ret && (seq || clfs_read_next_log_record(c, &rec) != -ENODATA)) {
+		pr_err("thread %u: chain ends at seq %u\n", t, seq);
+		ret = -EPROTO;
+	}
+	if (!IS_ERR(c))
+		clfs_terminate_read_log(c);
+	clfs_marshal_delete(m);
+	clfs_stream_close(s);
+	return ret;
 }
 
 static int ct_verify(void)
 {
 	u32 next[CT_MAX_THREADS] = { 0 };
+	u64 last[CT_MAX_THREADS];
 	struct clfs_log_info info;
 	struct clfs_rec_iter it;
 	struct clfs_log *log;
@@ -233,13 +321,15 @@ static int ct_verify(void)
 			ret = clfs_rec_iter_next(&it, &rec);
 			if (ret != 1)
 				break;
-			ret = ct_check(&blk, &rec, buf, next, want);
+			ret = ct_check(&blk, &rec, buf, next, want, last);
 			records++;
 		}
 		lsn = clfs_blk_next_lsn(log->md, &blk);
 	}
 	for (t = 0; t < threads && !ret; t++) {
-		if (t < nr_acks && next[t] < acks[t]) {
+		if (next[t])
+			ret = ct_verify_chain(log, t, last[t], next[t], want);
+		if (!ret && t < nr_acks && next[t] < acks[t]) {
 			pr_err("thread %u: %u records recovered, %u were acknowledged\n",
 			       t, next[t], acks[t]);
 			ret = -EPROTO;
