@@ -39,9 +39,6 @@ struct clfs_marshal;
 struct clfs_read_ctx;
 struct kvec;
 
-/* clfs_log_open() flags. */
-#define CLFS_OPEN_READ_ONLY	(1U << 0)
-
 void clfs_get_version(struct clfs_version *ver);
 
 int clfs_log_create(const char *path, const struct clfs_log_params *params);

@@ -32,7 +32,7 @@
  * minor >= the minor it was built against.
  */
 #define CLFS_ABI_MAJOR		0
-#define CLFS_ABI_MINOR		1
+#define CLFS_ABI_MINOR		2
 
 /**
  * struct clfs_version - answer of CLFS_IOC_GET_VERSION
@@ -204,11 +204,349 @@ struct clfs_stream_info {
 	__u64 reserved[6];
 };
 
-/* ioctl type byte 0xCF; numbers 0x00-0x0f are control-device ioctls. */
+/* ---- ioctls ------------------------------------------------------------ */
+
+/*
+ * Four kinds of file descriptor, each an anonymous inode except the first:
+ *
+ *   /dev/clfs            the control device: version, create, open, delete
+ *   log descriptor       from CLFS_IOC_LOG_OPEN: query, containers, streams
+ *   stream descriptor    from CLFS_IOC_STREAM_OPEN: query, reset, archive
+ *                        tail, marshalling areas
+ *   marshalling area     from CLFS_IOC_MARSHAL_CREATE: append, flush, read,
+ *                        restart areas, base, end of log, reservations
+ *   read context         from CLFS_IOC_READ_RECORD or CLFS_IOC_RESTART_READ:
+ *                        the next record, again the current one
+ *
+ * Closing a descriptor releases what it holds (a log is closed when its
+ * last descriptor, including those of its streams, areas and contexts, is
+ * closed; a marshalling area flushes first), so nothing outlives a process.
+ * A descriptor keeps its parent alive. An ioctl on a descriptor of the wrong
+ * kind gives -ENOTTY.
+ *
+ * Descriptors inherit the access mode of the log descriptor they come from
+ * (read-write, or read-only for CLFS_OPEN_READ_ONLY); a read-only one
+ * refuses append, flush, reset, truncation and tail moves with -EBADF.
+ * New descriptors are close-on-exec.
+ *
+ * Privilege: CLFS_IOC_LOG_CREATE, CLFS_IOC_LOG_OPEN, CLFS_IOC_LOG_DELETE,
+ * CLFS_IOC_CONTAINER_ADD, CLFS_IOC_CONTAINER_REMOVE and
+ * CLFS_IOC_STREAM_DELETE need CAP_SYS_ADMIN (-EPERM); everything else is
+ * allowed to whoever holds the descriptor.
+ *
+ * Pointers are __u64 (userspace casts with (__u64)(uintptr_t)), so every
+ * structure has one layout for 32- and 64-bit callers.
+ *
+ * Limits (exceeding one gives -EINVAL unless stated):
+ *   path lengths           CLFS_PATH_MAX bytes, NUL included
+ *   gather list            CLFS_APPEND_MAX_ENTRIES entries
+ *   one record             what a block of its marshalling area holds
+ *                          (-E2BIG), at most about 1 MiB
+ *   reservations per call  CLFS_RESERVE_MAX
+ *   areas per stream fd    CLFS_MAX_MARSHALS_PER_FD (-EMFILE)
+ *   read contexts          max_read_buffers of the area, at most (and by
+ *                          default) CLFS_MAX_READ_CONTEXTS (-EBUSY)
+ *   container scan         CLFS_SCAN_MAX entries per call
+ */
+#define CLFS_PATH_MAX			4096
+#define CLFS_RESERVE_MAX		64
+#define CLFS_MAX_MARSHALS_PER_FD	16
+#define CLFS_MAX_READ_CONTEXTS		16
+#define CLFS_SCAN_MAX			1024
+
+/* CLFS_IOC_LOG_OPEN flags. */
+#define CLFS_OPEN_READ_ONLY	(1U << 0) /* write nothing, refuse changes */
+
+/**
+ * struct clfs_ioc_log_create - format a block device (CLFS_IOC_LOG_CREATE)
+ * @path: user pointer to the device's path, e.g. "/dev/vdb", NUL-terminated
+ * @params: the log's geometry and kind
+ */
+struct clfs_ioc_log_create {
+	__u64 path;
+	struct clfs_log_params params;
+};
+
+/**
+ * struct clfs_ioc_log_open - open (attach) a log (CLFS_IOC_LOG_OPEN,
+ *	CLFS_IOC_LOG_DELETE)
+ * @path: user pointer to the device's path, NUL-terminated
+ * @flags: CLFS_OPEN_READ_ONLY (open only); 0 for delete
+ * @reserved0: zero
+ * @reserved: zero
+ *
+ * CLFS_IOC_LOG_OPEN returns the new log descriptor. CLFS_IOC_LOG_DELETE
+ * erases the log on a device that is not open: both metadata copies are
+ * overwritten, so it no longer opens (-ENODATA).
+ */
+struct clfs_ioc_log_open {
+	__u64 path;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_ioc_containers - add containers (CLFS_IOC_CONTAINER_ADD) or
+ *	remove them (CLFS_IOC_CONTAINER_REMOVE)
+ * @count: add: how many; remove: entries in @ids, at most CLFS_SCAN_MAX
+ * @reserved0: zero
+ * @ids: remove: user pointer to @count __u32 physical ids; add: zero
+ * @reserved: zero
+ */
+struct clfs_ioc_containers {
+	__u32 count;
+	__u32 reserved0;
+	__u64 ids;
+	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_ioc_container_scan - list containers (CLFS_IOC_CONTAINER_SCAN)
+ * @info: user pointer to @max struct clfs_container_info
+ * @first: physical id to start at
+ * @max: room in @info, at most CLFS_SCAN_MAX
+ * @count: out: entries filled
+ * @reserved0: zero
+ * @reserved: zero
+ */
+struct clfs_ioc_container_scan {
+	__u64 info;
+	__u32 first;
+	__u32 max;
+	__u32 count;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_ioc_stream - a stream id (CLFS_IOC_STREAM_CREATE out,
+ *	CLFS_IOC_STREAM_OPEN and CLFS_IOC_STREAM_DELETE in)
+ * @stream_id: the stream
+ * @flags: zero
+ * @reserved: zero
+ *
+ * CLFS_IOC_STREAM_OPEN returns the new stream descriptor.
+ */
+struct clfs_ioc_stream {
+	__u32 stream_id;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
+/**
+ * struct clfs_ioc_marshal - create a marshalling area (CLFS_IOC_MARSHAL_CREATE)
+ * @block_bytes: size of its log I/O blocks (rounded up to the sector size,
+ *	at most 1 MiB); 0 for 64 KiB
+ * @max_write_buffers: blocks being filled or written at once, 0 unlimited
+ * @max_read_buffers: read contexts open at once, 0 for
+ *	CLFS_MAX_READ_CONTEXTS, at most CLFS_MAX_READ_CONTEXTS
+ * @flags: zero
+ * @reserved: zero
+ *
+ * Returns the new marshalling area descriptor.
+ */
+struct clfs_ioc_marshal {
+	__u32 block_bytes;
+	__u32 max_write_buffers;
+	__u32 max_read_buffers;
+	__u32 flags;
+	__u64 reserved[4];
+};
+
+/**
+ * struct clfs_ioc_entry - one buffer of a gather list
+ * @buf: user pointer to the bytes
+ * @bytes: how many
+ * @reserved0: zero
+ */
+struct clfs_ioc_entry {
+	__u64 buf;
+	__u32 bytes;
+	__u32 reserved0;
+};
+
+/**
+ * struct clfs_ioc_append - reserve and append (CLFS_IOC_APPEND)
+ * @entries: user pointer to @nr_entries struct clfs_ioc_entry
+ * @nr_entries: 0 with CLFS_APPEND_RESERVE_ONLY, else 1 to
+ *	CLFS_APPEND_MAX_ENTRIES
+ * @entry_align: 0 or 1 packs the entries; a power of two up to 4096 starts
+ *	each on that boundary of the record's data
+ * @type: CLFS_RECORD_DATA or CLFS_RECORD_RESTART
+ * @flags: CLFS_APPEND_* (CLFS_APPEND_RESERVE_ONLY: no record, only the
+ *	reservations)
+ * @prev_lsn: the client's previous LSN
+ * @undo_next_lsn: the client's undo-next LSN
+ * @reserve: user pointer to @nr_reserve __s64 sizes to reserve in the same
+ *	step (negative: release the nearest); on return the true sizes
+ * @nr_reserve: 0 to CLFS_RESERVE_MAX
+ * @reserved0: zero
+ * @lsn: out: the record's LSN
+ * @reserved: zero
+ */
+struct clfs_ioc_append {
+	__u64 entries;
+	__u32 nr_entries;
+	__u32 entry_align;
+	__u32 type;
+	__u32 flags;
+	__u64 prev_lsn;
+	__u64 undo_next_lsn;
+	__u64 reserve;
+	__u32 nr_reserve;
+	__u32 reserved0;
+	__u64 lsn;
+	__u64 reserved[4];
+};
+
+/* CLFS_IOC_APPEND only: make or release reservations, append nothing. */
+#define CLFS_APPEND_RESERVE_ONLY	(1U << 8)
+
+/**
+ * struct clfs_ioc_flush - flush (CLFS_IOC_FLUSH)
+ * @lsn: every record up to this LSN; CLFS_LSN_NULL for all
+ * @flushed_lsn: out: every record before this position is durable
+ * @reserved: zero
+ */
+struct clfs_ioc_flush {
+	__u64 lsn;
+	__u64 flushed_lsn;
+	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_ioc_lsn - one LSN (CLFS_IOC_ADVANCE_BASE,
+ *	CLFS_IOC_SET_END_OF_LOG, CLFS_IOC_SET_ARCHIVE_TAIL)
+ * @lsn: the LSN
+ * @reserved: zero
+ */
+struct clfs_ioc_lsn {
+	__u64 lsn;
+	__u64 reserved[3];
+};
+
+/**
+ * struct clfs_ioc_record - a record read into the caller's buffer
+ * @buf: in: user pointer where the record's bytes go
+ * @buf_bytes: in: room at @buf
+ * @type: out: CLFS_RECORD_DATA or CLFS_RECORD_RESTART
+ * @lsn: out: the record's LSN
+ * @prev_lsn: out: its previous LSN
+ * @undo_next_lsn: out: its undo-next LSN
+ * @data_bytes: out: the record's size; when larger than @buf_bytes only
+ *	@buf_bytes were copied: CLFS_IOC_READ_CURRENT with a larger buffer
+ *	gets all of it
+ * @reserved0: zero
+ * @reserved: zero
+ */
+struct clfs_ioc_record {
+	__u64 buf;
+	__u32 buf_bytes;
+	__u32 type;
+	__u64 lsn;
+	__u64 prev_lsn;
+	__u64 undo_next_lsn;
+	__u32 data_bytes;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_ioc_read - open a read context on a record (CLFS_IOC_READ_RECORD)
+ * @lsn: the record
+ * @mode: CLFS_READ_FORWARD, CLFS_READ_PREVIOUS or CLFS_READ_UNDO_NEXT
+ * @filter: CLFS_FILTER_* mask
+ * @rec: the record at @lsn, read as struct clfs_ioc_record says
+ *
+ * Returns the new read context descriptor. CLFS_IOC_RESTART_READ takes a
+ * struct clfs_ioc_record alone and opens a context on the newest restart
+ * area, which CLFS_IOC_READ_NEXT walks back through older ones.
+ */
+struct clfs_ioc_read {
+	__u64 lsn;
+	__u32 mode;
+	__u32 filter;
+	struct clfs_ioc_record rec;
+};
+
+/**
+ * struct clfs_ioc_restart - write a restart area (CLFS_IOC_RESTART_WRITE)
+ * @buf: user pointer to its bytes
+ * @bytes: how many
+ * @flags: 0 or CLFS_APPEND_USE_RESERVATION
+ * @new_base: CLFS_LSN_NULL, or the stream's new base, set atomically
+ * @lsn: out: the restart record's LSN
+ * @reserved: zero
+ */
+struct clfs_ioc_restart {
+	__u64 buf;
+	__u32 bytes;
+	__u32 flags;
+	__u64 new_base;
+	__u64 lsn;
+	__u64 reserved[2];
+};
+
+/* CLFS_IOC_RESERVE operations. */
+#define CLFS_RESERVE_ALIGN	1 /* total true size of @sizes, reserving nothing */
+#define CLFS_RESERVE_ALLOC	2 /* reserve @sizes (all or nothing) */
+
+/**
+ * struct clfs_ioc_reserve - reservations (CLFS_IOC_RESERVE)
+ * @sizes: user pointer to @nr __s64 record sizes; ALLOC writes back the
+ *	true sizes reserved
+ * @nr: 1 to CLFS_RESERVE_MAX
+ * @op: CLFS_RESERVE_ALIGN or CLFS_RESERVE_ALLOC
+ * @total: out (ALIGN): the space @sizes take, headers and alignment
+ *	included
+ * @reserved: zero
+ */
+struct clfs_ioc_reserve {
+	__u64 sizes;
+	__u32 nr;
+	__u32 op;
+	__s64 total;
+	__u64 reserved[2];
+};
+
+/* ioctl type byte 0xCF, numbered by the descriptor kind they apply to. */
 #define CLFS_IOC_MAGIC		0xCF
 
-/* Report the ABI version of the loaded module. Needs no privilege. */
+/* /dev/clfs. Only GET_VERSION needs no privilege. */
 #define CLFS_IOC_GET_VERSION	_IOR(CLFS_IOC_MAGIC, 0x00, struct clfs_version)
+#define CLFS_IOC_LOG_CREATE	_IOW(CLFS_IOC_MAGIC, 0x01, struct clfs_ioc_log_create)
+#define CLFS_IOC_LOG_OPEN	_IOW(CLFS_IOC_MAGIC, 0x02, struct clfs_ioc_log_open)
+#define CLFS_IOC_LOG_DELETE	_IOW(CLFS_IOC_MAGIC, 0x03, struct clfs_ioc_log_open)
+
+/* Log descriptors. */
+#define CLFS_IOC_LOG_QUERY	_IOR(CLFS_IOC_MAGIC, 0x10, struct clfs_log_info)
+#define CLFS_IOC_CONTAINER_ADD	_IOW(CLFS_IOC_MAGIC, 0x11, struct clfs_ioc_containers)
+#define CLFS_IOC_CONTAINER_REMOVE _IOW(CLFS_IOC_MAGIC, 0x12, struct clfs_ioc_containers)
+#define CLFS_IOC_CONTAINER_SCAN	_IOWR(CLFS_IOC_MAGIC, 0x13, struct clfs_ioc_container_scan)
+#define CLFS_IOC_STREAM_CREATE	_IOR(CLFS_IOC_MAGIC, 0x14, struct clfs_ioc_stream)
+#define CLFS_IOC_STREAM_OPEN	_IOW(CLFS_IOC_MAGIC, 0x15, struct clfs_ioc_stream)
+#define CLFS_IOC_STREAM_DELETE	_IOW(CLFS_IOC_MAGIC, 0x16, struct clfs_ioc_stream)
+
+/* Stream descriptors. */
+#define CLFS_IOC_STREAM_QUERY	_IOR(CLFS_IOC_MAGIC, 0x30, struct clfs_stream_info)
+#define CLFS_IOC_STREAM_RESET	_IO(CLFS_IOC_MAGIC, 0x31)
+#define CLFS_IOC_MARSHAL_CREATE	_IOW(CLFS_IOC_MAGIC, 0x32, struct clfs_ioc_marshal)
+#define CLFS_IOC_SET_ARCHIVE_TAIL _IOW(CLFS_IOC_MAGIC, 0x33, struct clfs_ioc_lsn)
+
+/* Marshalling area descriptors. */
+#define CLFS_IOC_APPEND		_IOWR(CLFS_IOC_MAGIC, 0x50, struct clfs_ioc_append)
+#define CLFS_IOC_FLUSH		_IOWR(CLFS_IOC_MAGIC, 0x51, struct clfs_ioc_flush)
+#define CLFS_IOC_READ_RECORD	_IOWR(CLFS_IOC_MAGIC, 0x52, struct clfs_ioc_read)
+#define CLFS_IOC_RESTART_WRITE	_IOWR(CLFS_IOC_MAGIC, 0x53, struct clfs_ioc_restart)
+#define CLFS_IOC_RESTART_READ	_IOWR(CLFS_IOC_MAGIC, 0x54, struct clfs_ioc_record)
+#define CLFS_IOC_ADVANCE_BASE	_IOW(CLFS_IOC_MAGIC, 0x55, struct clfs_ioc_lsn)
+#define CLFS_IOC_SET_END_OF_LOG	_IOW(CLFS_IOC_MAGIC, 0x56, struct clfs_ioc_lsn)
+#define CLFS_IOC_RESERVE	_IOWR(CLFS_IOC_MAGIC, 0x57, struct clfs_ioc_reserve)
+
+/* Read context descriptors. */
+#define CLFS_IOC_READ_NEXT	_IOWR(CLFS_IOC_MAGIC, 0x70, struct clfs_ioc_record)
+#define CLFS_IOC_READ_CURRENT	_IOWR(CLFS_IOC_MAGIC, 0x71, struct clfs_ioc_record)
 
 /* ---- LSN layout and helpers (shared by the kernel and userspace) ------- */
 #include <linux/errno.h>
