@@ -2,16 +2,40 @@
 /*
  * libclfs: a small C library over the /dev/clfs ioctls.
  *
- * Every function returns 0 (or a non-negative value) on success and a
- * negative errno value on failure; errno itself is left as the failing
- * system call set it. The library has no hidden threads and no global state.
+ * One function per ioctl, typed, with no policy of its own: what each
+ * descriptor is, what the limits are and which errors an ioctl gives are
+ * documented in <linux/clfs.h> (include/uapi/linux/clfs.h).
+ *
+ * Every function returns 0 (or a non-negative value: a new file descriptor,
+ * a count) on success and a negative errno value on failure; errno itself is
+ * left as the failing system call set it. The library has no hidden threads
+ * and no global state: it is as thread-safe as the descriptors it is given.
+ *
+ * Descriptors:
+ *
+ *   ctl_fd   clfs_open_control()        the control device /dev/clfs
+ *   log_fd   clfs_log_open()            an open log
+ *   s_fd     clfs_stream_open()         a stream of a log
+ *   m_fd     clfs_marshal_create()      a marshalling area of a stream
+ *   ctx_fd   clfs_read_record(),        a read context
+ *            clfs_restart_read()
+ *
+ * Each is closed with close(2); a descriptor keeps its parent alive, so
+ * they may be closed in any order. New descriptors are close-on-exec.
+ *
+ * LSNs are plain __u64 values; the helpers of <linux/clfs.h>
+ * (clfs_lsn_make(), clfs_lsn_container(), clfs_lsn_cmp()...) work on them.
  */
 #ifndef LIBCLFS_H
 #define LIBCLFS_H
 
+#include <stddef.h>
+#include <sys/uio.h>
 #include <linux/clfs.h>
 
 #define CLFS_DEFAULT_DEVICE	"/dev/" CLFS_MISC_NAME
+
+/* ---- the control device ------------------------------------------------ */
 
 /**
  * clfs_open_control() - open the clfs control device
@@ -38,5 +62,403 @@ int clfs_get_version(int ctl_fd, struct clfs_version *ver);
  * the one this library was built against, else 0.
  */
 int clfs_abi_compatible(const struct clfs_version *ver);
+
+/**
+ * clfs_log_create() - format a block device as a new log
+ * @ctl_fd: descriptor from clfs_open_control()
+ * @dev: path of the block device, e.g. "/dev/vdb"
+ * @p: the log's geometry and kind (its reserved fields must be zero)
+ *
+ * Whatever the device held is lost, including an earlier log.
+ *
+ * Return: 0; -EINVAL for bad parameters or a path longer than
+ * CLFS_PATH_MAX; -EOPNOTSUPP for a sector size other than 512 or 4096;
+ * -ENOSPC if the containers do not fit on the device; -EBUSY if the device
+ * is in use; -EPERM without CAP_SYS_ADMIN; -EIO; -ENOENT or -ENOTBLK for a
+ * path that is not a block device.
+ */
+int clfs_log_create(int ctl_fd, const char *dev,
+		    const struct clfs_log_params *p);
+
+/**
+ * clfs_log_open() - open (attach) the log on a block device
+ * @ctl_fd: descriptor from clfs_open_control()
+ * @dev: path of the block device
+ * @flags: 0, or CLFS_OPEN_READ_ONLY to write nothing and refuse changes
+ *
+ * A writable open recovers the log (crash recovery) and starts a new epoch.
+ * The log stays open until the returned descriptor and every descriptor
+ * made from it are closed.
+ *
+ * Return: the log descriptor; -ENODATA if the device holds no log;
+ * -EUCLEAN if both metadata copies are corrupt; -EOPNOTSUPP for a log of
+ * a newer format; -EBUSY if the device is in use (the log is open); -EPERM
+ * without CAP_SYS_ADMIN; -EINVAL for unknown @flags; -EIO; -ENOMEM.
+ */
+int clfs_log_open(int ctl_fd, const char *dev, unsigned int flags);
+
+/**
+ * clfs_log_delete() - erase the log on a block device that is not open
+ * @ctl_fd: descriptor from clfs_open_control()
+ * @dev: path of the block device
+ *
+ * Both metadata copies are overwritten: the device no longer opens as a
+ * log (-ENODATA).
+ *
+ * Return: 0; -ENODATA if the device holds no log; -EBUSY if it is in use;
+ * -EOPNOTSUPP for a log of a newer format; -EPERM; -EIO; -ENOMEM.
+ */
+int clfs_log_delete(int ctl_fd, const char *dev);
+
+/* ---- log descriptors ---------------------------------------------------- */
+
+/**
+ * clfs_log_query() - what an open log looks like now
+ * @log_fd: descriptor from clfs_log_open()
+ * @info: filled on success: geometry, containers, LSNs and the statistics
+ *	counted since the log was opened
+ *
+ * Return: 0, or -errno (-ENOTTY if @log_fd is not a log descriptor).
+ */
+int clfs_log_query(int log_fd, struct clfs_log_info *info);
+
+/**
+ * clfs_container_add() - add containers to a log
+ * @log_fd: descriptor from clfs_log_open(), read-write
+ * @count: how many, at least 1
+ *
+ * Return: 0; -ENOSPC if the device has no room for them; -EBADF or -EROFS
+ * on a read-only log; -EPERM; -EINVAL; -EIO.
+ */
+int clfs_container_add(int log_fd, __u32 count);
+
+/**
+ * clfs_container_remove() - remove free containers from a log
+ * @log_fd: descriptor from clfs_log_open(), read-write
+ * @ids: physical ids of the containers (as clfs_container_scan() reports)
+ * @count: entries in @ids, 1 to CLFS_SCAN_MAX
+ *
+ * All or nothing: if one container cannot go, none is removed.
+ *
+ * Return: 0; -EBUSY if one is active (still holds records the log needs);
+ * -ENOENT for a slot that is not part of the log; -EINVAL for an id beyond
+ * the device's slots, an id given twice, or a log that would keep fewer
+ * than CLFS_LOG_MIN_CONTAINERS; -EBADF or -EROFS on a read-only log;
+ * -EPERM; -EIO.
+ */
+int clfs_container_remove(int log_fd, const __u32 *ids, __u32 count);
+
+/**
+ * clfs_container_scan() - list the containers of a log
+ * @log_fd: descriptor from clfs_log_open()
+ * @first: physical id to start at
+ * @info: room for @max entries
+ * @max: 1 to CLFS_SCAN_MAX
+ *
+ * Call again with @first one past the last physical id returned until
+ * fewer than @max come back.
+ *
+ * Return: the number of entries filled (0 past the last container), or
+ * -errno.
+ */
+int clfs_container_scan(int log_fd, __u32 first,
+			struct clfs_container_info *info, __u32 max);
+
+/**
+ * clfs_stream_create() - add a stream to a multiplexed log
+ * @log_fd: descriptor from clfs_log_open(), read-write
+ * @stream_id: receives the new stream's id, the lowest unused one
+ *
+ * Return: 0; -EINVAL on a dedicated log (it has exactly stream 0);
+ * -ENOSPC when all CLFS_MAX_STREAM_ID + 1 ids are in use; -EBADF or
+ * -EROFS on a read-only log; -EPERM; -EIO.
+ */
+int clfs_stream_create(int log_fd, __u32 *stream_id);
+
+/**
+ * clfs_stream_open() - open a stream of a log
+ * @log_fd: descriptor from clfs_log_open()
+ * @stream_id: an existing stream (0 in a dedicated log)
+ *
+ * Return: the stream descriptor; -ENOENT for no such stream; -ENOMEM.
+ */
+int clfs_stream_open(int log_fd, __u32 stream_id);
+
+/**
+ * clfs_stream_delete() - remove a stream of a multiplexed log
+ * @log_fd: descriptor from clfs_log_open(), read-write
+ * @stream_id: the stream; nothing may hold it open
+ *
+ * Return: 0; -ENOENT for no such stream; -EBUSY while it is open; -EINVAL
+ * on a dedicated log; -EBADF or -EROFS; -EPERM; -EIO.
+ */
+int clfs_stream_delete(int log_fd, __u32 stream_id);
+
+/* ---- stream descriptors ------------------------------------------------- */
+
+/**
+ * clfs_stream_query() - the LSNs and reservations of a stream
+ * @s_fd: descriptor from clfs_stream_open()
+ * @info: filled on success
+ *
+ * Return: 0, or -errno.
+ */
+int clfs_stream_query(int s_fd, struct clfs_stream_info *info);
+
+/**
+ * clfs_stream_reset() - empty a stream: it begins again at the log head
+ * @s_fd: descriptor from clfs_stream_open(), read-write
+ *
+ * Return: 0; -EBADF or -EROFS on a read-only log; -EIO.
+ */
+int clfs_stream_reset(int s_fd);
+
+/**
+ * clfs_set_archive_tail() - move the archive tail of a stream
+ * @s_fd: descriptor from clfs_stream_open(), read-write, of an archived log
+ * @lsn: the oldest record not yet archived
+ *
+ * Return: 0; -ENOENT if @lsn names no record of the stream; -ERANGE if it
+ * is before the current archive tail; -EINVAL for an ephemeral log, an
+ * @lsn that is not an LSN or one after the stream's last record; -EBADF
+ * or -EROFS; -EIO.
+ */
+int clfs_set_archive_tail(int s_fd, __u64 lsn);
+
+/**
+ * clfs_marshal_create() - create a marshalling area on a stream
+ * @s_fd: descriptor from clfs_stream_open()
+ * @block_bytes: size of its log I/O blocks (rounded up to the sector size,
+ *	at most 1 MiB); 0 for 64 KiB. The largest record is a little smaller.
+ * @max_write: blocks being filled or written at once, 0 for no limit
+ * @max_read: read contexts open at once, 0 for CLFS_MAX_READ_CONTEXTS
+ *
+ * Closing the descriptor flushes the area's records first.
+ *
+ * Return: the marshalling area descriptor; -EINVAL for sizes out of range;
+ * -EMFILE with CLFS_MAX_MARSHALS_PER_FD areas already open on @s_fd;
+ * -ENOMEM.
+ */
+int clfs_marshal_create(int s_fd, __u32 block_bytes, __u32 max_write,
+			__u32 max_read);
+
+/* ---- marshalling area descriptors: appends ------------------------------ */
+
+/**
+ * clfs_append() - append one record, gathered from several buffers
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @iov: the record's bytes, in order
+ * @n: entries in @iov, 1 to CLFS_APPEND_MAX_ENTRIES
+ * @type: CLFS_RECORD_DATA or CLFS_RECORD_RESTART
+ * @flags: CLFS_APPEND_FORCE_APPEND, CLFS_APPEND_FORCE_FLUSH (durable on
+ *	return), CLFS_APPEND_USE_RESERVATION
+ * @prev: the client's previous LSN, or CLFS_LSN_NULL
+ * @undo: the client's undo-next LSN, or CLFS_LSN_NULL
+ * @lsn: receives the record's LSN (may be NULL)
+ *
+ * Return: 0; -E2BIG for a record larger than a block of the area;
+ * -ENOSPC when the log is full; -EINVAL for bad arguments (an entry larger
+ * than 4 GiB, unknown flags, prev or undo LSNs that are not older records);
+ * -EBADF on a read-only log; -EIO after an I/O error shut the log down;
+ * -EINTR.
+ */
+int clfs_append(int m_fd, const struct iovec *iov, int n, __u32 type,
+		__u32 flags, __u64 prev, __u64 undo, __u64 *lsn);
+
+/**
+ * clfs_reserve_and_append() - CLFS_IOC_APPEND with every option
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @a: the call as <linux/clfs.h> describes it; its reserved fields must be
+ *	zero. On success @a->lsn holds the record's LSN and the sizes at
+ *	@a->reserve the true sizes reserved.
+ *
+ * Use it for entry alignment, reservations made in the same atomic step as
+ * the append, or CLFS_APPEND_RESERVE_ONLY.
+ *
+ * Return: 0, or -errno as for clfs_append().
+ */
+int clfs_reserve_and_append(int m_fd, struct clfs_ioc_append *a);
+
+/**
+ * clfs_reserve() - align or allocate reservations (CLFS_IOC_RESERVE)
+ * @m_fd: descriptor from clfs_marshal_create()
+ * @op: CLFS_RESERVE_ALIGN (compute only) or CLFS_RESERVE_ALLOC (reserve)
+ * @sizes: @nr record sizes; CLFS_RESERVE_ALLOC writes back the true sizes
+ * @nr: 1 to CLFS_RESERVE_MAX
+ * @total: receives the space @sizes take, headers and alignment included
+ *	(CLFS_RESERVE_ALIGN; may be NULL)
+ *
+ * Return: 0; -ENOSPC if the log cannot hold the reservations (ALLOC is all
+ * or nothing); -EINVAL; -EBADF on a read-only log (ALLOC).
+ */
+int clfs_reserve(int m_fd, __u32 op, __s64 *sizes, __u32 nr, __s64 *total);
+
+/**
+ * clfs_align_reservation() - the space some future records would take
+ * @m_fd: descriptor from clfs_marshal_create()
+ * @sizes: @nr record sizes
+ * @nr: 1 to CLFS_RESERVE_MAX
+ * @total: receives their true total size
+ *
+ * Return: 0, or -errno as for clfs_reserve().
+ */
+int clfs_align_reservation(int m_fd, const __s64 *sizes, __u32 nr,
+			   __s64 *total);
+
+/**
+ * clfs_alloc_reserved() - reserve log space for future records
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @sizes: @nr record sizes; on return the true sizes reserved
+ * @nr: 1 to CLFS_RESERVE_MAX
+ *
+ * Return: 0, or -errno as for clfs_reserve().
+ */
+int clfs_alloc_reserved(int m_fd, __s64 *sizes, __u32 nr);
+
+/**
+ * clfs_adjust_reservation() - make or release reservations, append nothing
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @sizes: @nr sizes: positive reserves, negative releases the reservation
+ *	nearest in size; on return the true sizes
+ * @nr: 1 to CLFS_RESERVE_MAX
+ *
+ * CLFS_IOC_APPEND with CLFS_APPEND_RESERVE_ONLY.
+ *
+ * Return: 0, or -errno as for clfs_reserve_and_append().
+ */
+int clfs_adjust_reservation(int m_fd, __s64 *sizes, __u32 nr);
+
+/**
+ * clfs_flush() - make records durable
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @lsn: every record up to this LSN; CLFS_LSN_NULL for all of them
+ * @flushed: receives the position before which everything is durable (may
+ *	be NULL)
+ *
+ * Return: 0; -EIO if the log shut down (nothing is reported durable that
+ * is not); -EBADF on a read-only log; -EINVAL; -EINTR.
+ */
+int clfs_flush(int m_fd, __u64 lsn, __u64 *flushed);
+
+/* ---- marshalling area descriptors: tails -------------------------------- */
+
+/**
+ * clfs_restart_write() - write a restart area, optionally moving the base
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @buf: the restart area's bytes
+ * @bytes: how many
+ * @new_base: CLFS_LSN_NULL, or the stream's new base LSN, set atomically
+ *	with the restart area
+ * @flags: 0 or CLFS_APPEND_USE_RESERVATION
+ * @lsn: receives the restart record's LSN (may be NULL)
+ *
+ * The restart area is durable when this returns.
+ *
+ * Return: 0; -ENOENT or -ERANGE for a bad @new_base; -E2BIG; -ENOSPC;
+ * -EBADF on a read-only log; -EINVAL; -EIO.
+ */
+int clfs_restart_write(int m_fd, const void *buf, __u32 bytes,
+		       __u64 new_base, __u32 flags, __u64 *lsn);
+
+/**
+ * clfs_advance_base() - move the base LSN of the stream forward
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @lsn: the oldest record the stream's clients still need
+ *
+ * Containers holding only older records can then be recycled.
+ *
+ * Return: 0; -ENOENT if @lsn names no record of the stream; -ERANGE if it
+ * is before the current base; -EINVAL for an @lsn that is not an LSN or
+ * one after the stream's last record; -EBADF on a read-only log; -EIO.
+ */
+int clfs_advance_base(int m_fd, __u64 lsn);
+
+/**
+ * clfs_set_end_of_log() - truncate the stream after a record
+ * @m_fd: descriptor from clfs_marshal_create(), read-write
+ * @lsn: the record that becomes the stream's last one
+ *
+ * Every later record of the stream is gone (reads give -ENOENT).
+ *
+ * Return: 0; -ENOENT if @lsn names no record of the stream (or one
+ * already truncated away); -ERANGE if it lies below the base or archive
+ * tail; -EINVAL for an @lsn that is not an LSN or one after the stream's
+ * last record; -ENOSPC; -EBADF on a read-only log; -EIO.
+ */
+int clfs_set_end_of_log(int m_fd, __u64 lsn);
+
+/* ---- reads -------------------------------------------------------------- */
+
+/**
+ * clfs_record_init() - point a record at the caller's buffer
+ * @rec: the record structure
+ * @buf: where the record's bytes will go
+ * @bytes: room at @buf
+ *
+ * Every other field is zeroed. The read functions below keep @buf and
+ * @bytes and clear the rest before each call, so one initialised
+ * structure serves a whole walk.
+ */
+void clfs_record_init(struct clfs_ioc_record *rec, void *buf, __u32 bytes);
+
+/**
+ * clfs_read_record() - read a record and open a read context on it
+ * @m_fd: descriptor from clfs_marshal_create()
+ * @lsn: the record
+ * @mode: where clfs_read_next() goes from there: CLFS_READ_FORWARD (the
+ *	stream's next record), CLFS_READ_PREVIOUS or CLFS_READ_UNDO_NEXT
+ *	(the chains of the client's LSNs)
+ * @filter: CLFS_FILTER_DATA, CLFS_FILTER_RESTART or CLFS_FILTER_ALL
+ * @rec: in: the buffer (clfs_record_init()); out: the record. When
+ *	@rec->data_bytes exceeds @rec->buf_bytes only the first @buf_bytes
+ *	were copied: clfs_read_current() with a larger buffer gets all.
+ *
+ * Records not yet flushed are readable.
+ *
+ * Return: the read context descriptor; -ENOENT if @lsn names no record of
+ * the stream (or one @filter excludes); -ERANGE if it lies before the
+ * start of the log; -EBUSY when the area has its maximum of read contexts
+ * open; -EINVAL for a bad mode or filter, or an @lsn that is not an LSN;
+ * -EUCLEAN for a corrupt block; -EIO; -ENOMEM; -EINTR.
+ */
+int clfs_read_record(int m_fd, __u64 lsn, __u32 mode, __u32 filter,
+		     struct clfs_ioc_record *rec);
+
+/**
+ * clfs_read_next() - the next record of a read context's walk
+ * @ctx_fd: descriptor from clfs_read_record() or clfs_restart_read()
+ * @rec: in: the buffer; out: the record
+ *
+ * A failed step leaves the context on the record it last returned, so a
+ * forward reader at the end may try again after more appends.
+ *
+ * Return: 0; -ENODATA at the end of the walk (forward past the last
+ * record, or a previous or undo-next LSN of CLFS_LSN_NULL or
+ * CLFS_LSN_INVALID); -ERANGE when the next record is before the start of
+ * the log; -ENOENT when a chain names no record; -EUCLEAN; -EIO; -EINTR.
+ */
+int clfs_read_next(int ctx_fd, struct clfs_ioc_record *rec);
+
+/**
+ * clfs_read_current() - the context's current record again
+ * @ctx_fd: descriptor from clfs_read_record() or clfs_restart_read()
+ * @rec: in: the buffer (typically larger than before); out: the record
+ *
+ * Return: 0, or -errno as for clfs_read_next().
+ */
+int clfs_read_current(int ctx_fd, struct clfs_ioc_record *rec);
+
+/**
+ * clfs_restart_read() - read the newest restart area of the stream
+ * @m_fd: descriptor from clfs_marshal_create()
+ * @rec: in: the buffer (clfs_record_init()); out: the restart record
+ *
+ * clfs_read_next() on the returned context walks back to older restart
+ * areas.
+ *
+ * Return: the read context descriptor; -ENODATA if the stream has no
+ * restart area; -EBUSY; -EUCLEAN; -EIO; -ENOMEM; -EINTR.
+ */
+int clfs_restart_read(int m_fd, struct clfs_ioc_record *rec);
 
 #endif /* LIBCLFS_H */
