@@ -3,9 +3,10 @@
  * The /dev/clfs control device: the single entry point of userspace into
  * clfs. Its ioctls are declared in include/uapi/linux/clfs.h.
  *
- * The node is created with mode 0600; operations that format or attach
- * devices will additionally check capabilities, since a mode can be widened
- * by an administrator.
+ * The node is created with mode 0600; operations that format, attach or
+ * erase devices also need CAP_SYS_ADMIN, since a mode can be widened by an
+ * administrator. Opening a log gives a log descriptor, from which the
+ * others come (kmod/ioctl/clfs_fd.h).
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -15,6 +16,7 @@
 #include <kunit/visibility.h>
 #include <linux/clfs.h>
 #include "clfs_internal.h"
+#include "ioctl/clfs_fd.h"
 
 /**
  * clfs_get_version() - report the ABI version of the running module
@@ -48,6 +50,12 @@ long clfs_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case CLFS_IOC_GET_VERSION:
 		return clfs_ioc_get_version(uarg);
+	case CLFS_IOC_LOG_CREATE:
+		return clfs_fd_log_create(uarg);
+	case CLFS_IOC_LOG_OPEN:
+		return clfs_fd_log_open(uarg);
+	case CLFS_IOC_LOG_DELETE:
+		return clfs_fd_log_delete(uarg);
 	default:
 		return -ENOTTY;
 	}

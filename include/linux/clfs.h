@@ -43,6 +43,7 @@ void clfs_get_version(struct clfs_version *ver);
 
 int clfs_log_create(const char *path, const struct clfs_log_params *params);
 struct clfs_log *clfs_log_open(const char *path, unsigned int flags);
+int clfs_log_delete(const char *path);
 void clfs_log_close(struct clfs_log *log);
 int clfs_log_query(struct clfs_log *log, struct clfs_log_info *info);
 
@@ -142,6 +143,8 @@ struct clfs_read_ctx *clfs_read_log_record(struct clfs_marshal *m, u64 lsn,
 					   struct clfs_record *rec);
 int clfs_read_next_log_record(struct clfs_read_ctx *c,
 			      struct clfs_record *rec);
+int clfs_read_current_log_record(struct clfs_read_ctx *c,
+				 struct clfs_record *rec);
 struct clfs_read_ctx *clfs_read_restart_area(struct clfs_marshal *m,
 					     struct clfs_record *rec);
 int clfs_read_previous_restart_area(struct clfs_read_ctx *c,

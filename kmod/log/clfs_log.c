@@ -239,6 +239,54 @@ int clfs_log_create(const char *path, const struct clfs_log_params *params)
 EXPORT_SYMBOL_GPL(clfs_log_create);
 
 /**
+ * clfs_log_delete() - erase the clfs log on a block device
+ * @path: the block device; opened exclusively, so not while the log is open
+ *
+ * Both metadata copies are overwritten with zeros (durably), after which
+ * the device holds no log: opening it gives -ENODATA. A log whose metadata
+ * is corrupt can be deleted too; a device that holds no log is left
+ * untouched. The records stay on the device but no later log reads them:
+ * its blocks' crc is seeded with its own uuid.
+ *
+ * Return: 0; -ENODATA if the device holds no log; -EBUSY if it is in use;
+ * -EOPNOTSUPP for a log of a newer format; -EIO; -ENOMEM.
+ */
+int clfs_log_delete(const char *path)
+{
+	struct clfs_storage *s;
+	struct clfs_md *md;
+	void *buf = NULL;
+	int ret, i;
+
+	if (!path)
+		return -EINVAL;
+	s = clfs_bdev_open(path, 0);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	md = kvzalloc(sizeof(*md), GFP_KERNEL);
+	if (!md) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = clfs_md_read(s, md, s->name);
+	if (ret && ret != -EUCLEAN)
+		goto out;
+	buf = kvzalloc(CLFS_MD_COPY_BYTES, GFP_KERNEL);
+	ret = buf ? 0 : -ENOMEM;
+	for (i = 0; i < CLFS_MD_COPIES && !ret; i++)
+		ret = clfs_storage_write_sync(s, clfs_md_copy_offset(i), buf,
+					      CLFS_MD_COPY_BYTES, CLFS_IO_FUA);
+	if (!ret)
+		pr_info("%s: log deleted\n", s->name);
+out:
+	kvfree(buf);
+	kvfree(md);
+	clfs_storage_release(s);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_log_delete);
+
+/**
  * clfs_log_open() - open the clfs log on a block device
  * @path: the block device; held exclusively until clfs_log_close()
  * @flags: CLFS_OPEN_READ_ONLY to open without writing anything

@@ -573,6 +573,37 @@ int clfs_read_next_log_record(struct clfs_read_ctx *c, struct clfs_record *rec)
 EXPORT_SYMBOL_GPL(clfs_read_next_log_record);
 
 /**
+ * clfs_read_current_log_record() - the record a context is on, once more
+ * @c: the context
+ * @rec: receives the record the last successful read returned
+ *
+ * For a caller whose buffer was too small for that record: the context
+ * does not move.
+ *
+ * Return: 0; -EINVAL for a NULL argument; -ERANGE if the record has left
+ * the active portion of the stream since; -ENOENT if it was truncated
+ * away; -EUCLEAN; -EIO; -EINTR.
+ */
+int clfs_read_current_log_record(struct clfs_read_ctx *c,
+				 struct clfs_record *rec)
+{
+	struct clfs_read_bounds b;
+	const struct clfs_rec *r;
+	int ret;
+
+	if (!c || !rec)
+		return -EINVAL;
+	mutex_lock(&c->lock);
+	clfs_read_get_bounds(c, &b);
+	ret = clfs_read_find(c, &b, c->cur.lsn, &r);
+	if (!ret)
+		clfs_read_deliver(c, r, rec);
+	mutex_unlock(&c->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(clfs_read_current_log_record);
+
+/**
  * clfs_read_restart_area() - read the stream's newest restart area
  * @m: a marshalling area of the stream
  * @rec: receives the restart record (type CLFS_RECORD_RESTART)
