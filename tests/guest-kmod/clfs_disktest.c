@@ -5,10 +5,15 @@
  * operation and its init returns the result, which the program reads as
  * the errno of finit_module(2):
  *
- *   op=create  dev=PATH [container_kib=N containers=N]   format
+ *   op=create  dev=PATH [container_kib=N containers=N flags=F]   format
  *   op=write   dev=PATH seed=S records=N                 append N records, flush
  *   op=verify  dev=PATH seed=S records=N                 reopen, read all back
  *   op=open    dev=PATH                                  open and close
+ *   op=streams dev=PATH seed=S records=N streams=M       through the stream
+ *              layer: records over M streams, restart areas, a base and an
+ *              archive tail; then reopen, and print what the metadata and
+ *              recovery hold ("streams: ..." lines) for the offline
+ *              checker's test (tests/guest/offline_ktest.c)
  *
  * The records of (seed, records) are a deterministic sequence, so verify
  * needs no state from write: only the same parameters, after any number of
@@ -16,9 +21,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/clfs.h>
 #include "log/clfs_log.h"
 
@@ -34,6 +41,10 @@ static unsigned int container_kib = 1024;
 module_param(container_kib, uint, 0444);
 static unsigned int containers = 8;
 module_param(containers, uint, 0444);
+static unsigned int flags;
+module_param(flags, uint, 0444);
+static unsigned int streams = 1;
+module_param(streams, uint, 0444);
 
 #define DISKTEST_BLOCK_BYTES	(16 * 1024)
 
@@ -208,11 +219,163 @@ out_free:
 	return ret;
 }
 
+#define DISKTEST_STREAMS	8
+
+/*
+ * Stream @s's share of the sequence: record @i goes to stream (i / 7) % M,
+ * every 40th record of a stream is a restart area (the first pointing back
+ * to none); then stream 0's base moves to its record a third of the way
+ * in, and in an archived log stream 1's archive tail a quarter of the way.
+ */
+static int disktest_streams_write(struct clfs_log *log, u32 n, u64 *lsns,
+				  u32 *per)
+{
+	struct clfs_marshal_params mp = {
+		.block_bytes = DISKTEST_BLOCK_BYTES,
+		.max_write_buffers = 4,
+	};
+	struct clfs_stream *st[DISKTEST_STREAMS] = { NULL };
+	struct clfs_marshal *m[DISKTEST_STREAMS] = { NULL };
+	u64 prev[DISKTEST_STREAMS];
+	struct kvec v;
+	u8 *data;
+	u32 i, s, id;
+	int ret = 0;
+
+	data = kmalloc(3000, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	v.iov_base = data;
+	for (s = 0; s < streams && !ret; s++) {
+		if (log->md->log_flags & CLFS_MD_LOG_MULTIPLEXED) {
+			ret = clfs_stream_create(log, &id);
+			if (!ret && id != s)
+				ret = -EPROTO;
+		}
+		if (ret)
+			break;
+		st[s] = clfs_stream_open(log, s);
+		if (IS_ERR(st[s])) {
+			ret = PTR_ERR(st[s]);
+			st[s] = NULL;
+			break;
+		}
+		m[s] = clfs_marshal_create(st[s], &mp);
+		if (IS_ERR(m[s])) {
+			ret = PTR_ERR(m[s]);
+			m[s] = NULL;
+		}
+		prev[s] = CLFS_LSN_NULL;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		struct clfs_append a = {
+			.entries = &v, .nr_entries = 1, .type = CLFS_RECORD_DATA,
+		};
+
+		s = (i / 7) % streams;
+		rec_fill(i, data);
+		v.iov_len = rec_bytes(i);
+		if (per[s] % 40 == 39) {
+			ret = clfs_write_restart_area(m[s], data, v.iov_len,
+						      CLFS_LSN_NULL, 0,
+						      &lsns[i]);
+		} else {
+			a.prev_lsn = prev[s];
+			ret = clfs_reserve_and_append(m[s], &a, &lsns[i]);
+		}
+		prev[s] = lsns[i];
+		per[s]++;
+	}
+	/* The base and archive tail name records a way into the stream. */
+	for (i = n / 3; i < n && !ret; i++) {
+		if ((i / 7) % streams == 0) {
+			ret = clfs_advance_base(m[0], lsns[i]);
+			break;
+		}
+	}
+	for (i = n / 4; i < n && !ret && streams > 1 &&
+	     (log->md->log_flags & CLFS_MD_LOG_ARCHIVED); i++) {
+		if ((i / 7) % streams == 1) {
+			ret = clfs_set_archive_tail(st[1], lsns[i]);
+			break;
+		}
+	}
+	for (s = 0; s < streams; s++) {
+		if (m[s]) {
+			int err = clfs_marshal_delete(m[s]);
+
+			ret = ret ?: err;
+		}
+		if (st[s])
+			clfs_stream_close(st[s]);
+	}
+	kfree(data);
+	return ret;
+}
+
+static int disktest_streams(void)
+{
+	struct clfs_stream_info si;
+	struct clfs_log_info info;
+	struct clfs_stream *st;
+	struct clfs_log *log;
+	u32 per[DISKTEST_STREAMS] = { 0 };
+	u64 *lsns;
+	u32 i, s, n;
+	int ret;
+
+	if (!streams || streams > DISKTEST_STREAMS)
+		return -EINVAL;
+	lsns = kvmalloc_array(records, sizeof(*lsns), GFP_KERNEL);
+	if (!lsns)
+		return -ENOMEM;
+	log = clfs_log_open(dev, 0);
+	if (IS_ERR(log)) {
+		kvfree(lsns);
+		return PTR_ERR(log);
+	}
+	ret = disktest_streams_write(log, records, lsns, per);
+	clfs_log_close(log);
+	if (ret)
+		goto out;
+
+	/* What an offline reader must find: reopen, as a later user would. */
+	log = clfs_log_open(dev, 0);
+	if (IS_ERR(log)) {
+		ret = PTR_ERR(log);
+		goto out;
+	}
+	clfs_log_query(log, &info);
+	pr_info("streams: reopened: blocks %llu end %#llx recovery %#llx\n",
+		info.recovered_blocks, info.head_lsn, info.recovery_lsn);
+	for (s = 0; s < streams && !ret; s++) {
+		st = clfs_stream_open(log, s);
+		if (IS_ERR(st)) {
+			ret = PTR_ERR(st);
+			break;
+		}
+		ret = clfs_stream_query(st, &si);
+		clfs_stream_close(st);
+		/* Records recovery scans: from the recovery start on. */
+		for (i = 0, n = 0; i < records; i++)
+			if ((i / 7) % streams == s && lsns[i] >= info.recovery_lsn)
+				n++;
+		pr_info("streams: stream %u records %u last %#llx base %#llx restart %#llx archive %#llx\n",
+			s, n, si.last_lsn, si.base_lsn, si.restart_lsn,
+			si.archive_tail_lsn);
+	}
+	clfs_log_close(log);
+out:
+	kvfree(lsns);
+	return ret;
+}
+
 static int __init clfs_disktest_init(void)
 {
 	struct clfs_log_params params = {
 		.container_bytes = (u64)container_kib * 1024,
 		.nr_containers = containers,
+		.flags = flags,
 	};
 	struct clfs_log *log;
 
@@ -224,6 +387,8 @@ static int __init clfs_disktest_init(void)
 		return disktest_write();
 	if (!strcmp(op, "verify"))
 		return disktest_verify();
+	if (!strcmp(op, "streams"))
+		return disktest_streams();
 	if (!strcmp(op, "open")) {
 		log = clfs_log_open(dev, 0);
 		if (IS_ERR(log))

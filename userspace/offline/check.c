@@ -771,7 +771,7 @@ static void print_text(const struct off_report *r, FILE *out)
 	off_print_metadata(&r->log, out);
 	if (!r->log.md)
 		goto result;
-	fprintf(out, "chain: %llu blocks from the recovery start %s to the end of the log %s (%s)\n",
+	fprintf(out, "chain: %llu blocks from the recovery start %s to the end of the log %s: %s\n",
 		(unsigned long long)r->blocks, lsn_str(l1, r->start_lsn),
 		lsn_str(l2, r->end_lsn), r->end_why);
 	if (r->lost_lsn)
