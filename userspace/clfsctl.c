@@ -20,6 +20,19 @@
 
 static const struct command *const commands[] = {
 	&version_command,
+	&create_command,
+	&delete_command,
+	&info_command,
+	&stats_command,
+	&containers_command,
+	&streams_command,
+	&append_command,
+	&read_command,
+	&restart_command,
+	&advance_base_command,
+	&truncate_command,
+	&archive_tail_command,
+	&flush_command,
 	&check_command,
 	&dump_command,
 };
@@ -96,6 +109,11 @@ static void print_usage(FILE *out)
 		"Manage Common Log File System logs: through /dev/clfs, or\n"
 		"offline, reading a log's device or image directly.\n"
 		"\n"
+		"Commands that work on a log take its block device, e.g.\n"
+		"'clfsctl info /dev/vdb', and open the log on it through the\n"
+		"control device for the command alone. LSNs are given as 0x...\n"
+		"hexadecimal or decimal and printed as 0x%%016llx.\n"
+		"\n"
 		"options:\n"
 		"  -d, --device PATH  control device (default %s)\n"
 		"  -j, --json         print results as JSON\n"
@@ -107,8 +125,14 @@ static void print_usage(FILE *out)
 			commands[i]->summary);
 	fprintf(out,
 		"\n"
-		"Exit status: 0 success, 1 failure or problems found, 2 usage\n"
-		"or I/O error; see each command's --help for more.\n");
+		"Exit status:\n"
+		"  0  success\n"
+		"  1  the operation failed (the reason is printed on stderr,\n"
+		"     with the errno's name); check: corruption found\n"
+		"  2  usage error; check and dump: also the device or image\n"
+		"     could not be read\n"
+		"  3  check only: warnings, no corruption\n"
+		"See each command's --help for more.\n");
 }
 
 int main(int argc, char **argv)

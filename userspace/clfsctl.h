@@ -10,7 +10,9 @@
  * commands[] and the file to the Makefile.
  *
  * Exit statuses every command keeps: 0 success, 1 the operation failed or
- * found a problem, 2 usage or I/O error. A command may document more.
+ * found a problem, 2 usage error (offline commands: also a device or image
+ * they could not read; online commands report every failure of the module,
+ * I/O errors included, as 1). A command may document more.
  *
  * Output: results go to stdout, as text or (--json) as one JSON document;
  * errors and warnings go to stderr as "clfsctl CMD: error: ...".
@@ -58,6 +60,19 @@ struct command {
 
 /* The commands, in the order clfsctl --help lists them. */
 extern const struct command version_command;	/* clfsctl.c */
+extern const struct command create_command;	/* cmd_log.c */
+extern const struct command delete_command;	/* cmd_log.c */
+extern const struct command info_command;	/* cmd_log.c */
+extern const struct command stats_command;	/* cmd_log.c */
+extern const struct command containers_command;	/* cmd_log.c */
+extern const struct command streams_command;	/* cmd_stream.c */
+extern const struct command append_command;	/* cmd_record.c */
+extern const struct command read_command;	/* cmd_record.c */
+extern const struct command restart_command;	/* cmd_record.c */
+extern const struct command advance_base_command; /* cmd_record.c */
+extern const struct command truncate_command;	/* cmd_record.c */
+extern const struct command archive_tail_command; /* cmd_record.c */
+extern const struct command flush_command;	/* cmd_record.c */
 extern const struct command check_command;	/* cmd_offline.c */
 extern const struct command dump_command;	/* cmd_offline.c */
 

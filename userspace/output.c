@@ -92,6 +92,8 @@ const char *errno_name(int err)
 		{ ERANGE, "ERANGE" }, { ENODATA, "ENODATA" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ESTALE, "ESTALE" },
 		{ EUCLEAN, "EUCLEAN" }, { EROFS, "EROFS" }, { E2BIG, "E2BIG" },
+		{ ENOTTY, "ENOTTY" }, { EBADF, "EBADF" }, { EMFILE, "EMFILE" },
+		{ EINTR, "EINTR" }, { ENOTBLK, "ENOTBLK" }, { ENXIO, "ENXIO" },
 	};
 	static char other[16];
 	size_t i;
