@@ -10,10 +10,10 @@
  *   op=verify  dev=PATH seed=S records=N                 reopen, read all back
  *   op=open    dev=PATH                                  open and close
  *   op=streams dev=PATH seed=S records=N streams=M       through the stream
- *              layer: records over M streams, restart areas, a base and an
- *              archive tail; then reopen, and print what the metadata and
- *              recovery hold ("streams: ..." lines) for the offline
- *              checker's test (tests/guest/offline_ktest.c)
+ *              layer: records over M streams, restart areas, a truncation,
+ *              a base and an archive tail; then reopen, and print what the
+ *              metadata and recovery hold ("streams: ..." lines) for the
+ *              offline checker's test (tests/guest/offline_ktest.c)
  *
  * The records of (seed, records) are a deterministic sequence, so verify
  * needs no state from write: only the same parameters, after any number of
@@ -224,11 +224,34 @@ out_free:
 /*
  * Stream @s's share of the sequence: record @i goes to stream (i / 7) % M,
  * every 40th record of a stream is a restart area (the first pointing back
- * to none); then stream 0's base moves to its record a third of the way
- * in, and in an archived log stream 1's archive tail a quarter of the way.
+ * to none). Two thirds of the way, stream 2 is truncated back by its last
+ * 9 records (their @lsns become CLFS_LSN_INVALID, counted in @cut). Then
+ * stream 0's base moves to its record a third of the way in, and in an
+ * archived log stream 1's archive tail a quarter of the way.
  */
+static int disktest_truncate(struct clfs_marshal *m, u32 last, u64 *lsns,
+			     u32 *cut, u64 *end)
+{
+	u32 j = last + 1, seen = 0;
+	int ret;
+
+	/* Stream 2's 10th record from its last becomes its last. */
+	while (seen < 10)
+		if ((--j / 7) % streams == 2)
+			seen++;
+	*end = lsns[j];
+	ret = clfs_set_end_of_log(m, *end);
+	for (j++; !ret && j <= last; j++) {
+		if ((j / 7) % streams != 2)
+			continue;
+		lsns[j] = CLFS_LSN_INVALID;
+		(*cut)++;
+	}
+	return ret;
+}
+
 static int disktest_streams_write(struct clfs_log *log, u32 n, u64 *lsns,
-				  u32 *per)
+				  u32 *per, u32 *cut)
 {
 	struct clfs_marshal_params mp = {
 		.block_bytes = DISKTEST_BLOCK_BYTES,
@@ -285,6 +308,10 @@ static int disktest_streams_write(struct clfs_log *log, u32 n, u64 *lsns,
 		}
 		prev[s] = lsns[i];
 		per[s]++;
+		/* The client's chain goes on from the new last. */
+		if (!ret && s == 2 && i >= 2 * n / 3 && !cut[2])
+			ret = disktest_truncate(m[2], i, lsns, &cut[2],
+						&prev[2]);
 	}
 	/* The base and archive tail name records a way into the stream. */
 	for (i = n / 3; i < n && !ret; i++) {
@@ -319,7 +346,7 @@ static int disktest_streams(void)
 	struct clfs_log_info info;
 	struct clfs_stream *st;
 	struct clfs_log *log;
-	u32 per[DISKTEST_STREAMS] = { 0 };
+	u32 per[DISKTEST_STREAMS] = { 0 }, cut[DISKTEST_STREAMS] = { 0 };
 	u64 *lsns;
 	u32 i, s, n;
 	int ret;
@@ -334,7 +361,7 @@ static int disktest_streams(void)
 		kvfree(lsns);
 		return PTR_ERR(log);
 	}
-	ret = disktest_streams_write(log, records, lsns, per);
+	ret = disktest_streams_write(log, records, lsns, per, cut);
 	clfs_log_close(log);
 	if (ret)
 		goto out;
@@ -356,12 +383,14 @@ static int disktest_streams(void)
 		}
 		ret = clfs_stream_query(st, &si);
 		clfs_stream_close(st);
-		/* Records recovery scans: from the recovery start on. */
+		/* Records recovery scans (from its start), not truncated. */
 		for (i = 0, n = 0; i < records; i++)
-			if ((i / 7) % streams == s && lsns[i] >= info.recovery_lsn)
+			if ((i / 7) % streams == s &&
+			    lsns[i] >= info.recovery_lsn &&
+			    lsns[i] != CLFS_LSN_INVALID)
 				n++;
-		pr_info("streams: stream %u records %u last %#llx base %#llx restart %#llx archive %#llx\n",
-			s, n, si.last_lsn, si.base_lsn, si.restart_lsn,
+		pr_info("streams: stream %u records %u truncated %u last %#llx base %#llx restart %#llx archive %#llx\n",
+			s, n, cut[s], si.last_lsn, si.base_lsn, si.restart_lsn,
 			si.archive_tail_lsn);
 	}
 	clfs_log_close(log);

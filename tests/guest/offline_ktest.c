@@ -76,7 +76,7 @@ static int disktest(const char *dev, const char *fmt, ...)
 struct expect {
 	unsigned long long blocks, end, recovery;
 	struct {
-		unsigned int records;
+		unsigned int records, truncated;
 		unsigned long long last, base, restart, archive;
 	} s[NSTREAMS];
 	unsigned int total;
@@ -98,13 +98,14 @@ static int parse_klog(struct expect *e)
 			 &e->blocks, &e->end, &e->recovery) != 3)
 		return -ENOENT;
 	while ((p = strstr(p + 1, "streams: stream "))) {
-		unsigned int rec;
+		unsigned int rec, cut;
 		unsigned long long l, b, r, a;
 
-		if (sscanf(p, "streams: stream %u records %u last %llx base %llx restart %llx archive %llx",
-			   &id, &rec, &l, &b, &r, &a) != 6 || id >= NSTREAMS)
+		if (sscanf(p, "streams: stream %u records %u truncated %u last %llx base %llx restart %llx archive %llx",
+			   &id, &rec, &cut, &l, &b, &r, &a) != 7 || id >= NSTREAMS)
 			return -EPROTO;
 		e->s[id].records = rec;
+		e->s[id].truncated = cut;
 		e->s[id].last = l;
 		e->s[id].base = b;
 		e->s[id].restart = r;
@@ -308,7 +309,9 @@ FIXTURE_SETUP(off)
 	ASSERT_EQ(0, disktest(self->dev, "op=streams seed=%d records=%d streams=%d",
 			      variant->sector, RECORDS, NSTREAMS));
 	ASSERT_EQ(0, parse_klog(&self->e));
-	ASSERT_EQ(RECORDS, self->e.total);
+	/* Stream 2 was truncated by 9 records. */
+	ASSERT_EQ(9, self->e.s[2].truncated);
+	ASSERT_EQ(RECORDS - 9, self->e.total);
 	/* Nothing but the disk: the checker needs no module. */
 	ASSERT_EQ(0, unload("clfs"));
 }
@@ -331,7 +334,9 @@ TEST_F_TIMEOUT(off, check_finds_what_the_module_wrote, 120)
 	EXPECT_HAS(r.out, "chain: %llu blocks from the recovery start %s to the end of the log %s",
 		   self->e.blocks, lsn_str(l1, self->e.recovery),
 		   lsn_str(l2, self->e.end));
-	EXPECT_HAS(r.out, "%u records (", RECORDS);
+	/* The truncation block's record is a record of the log. */
+	EXPECT_HAS(r.out, "%u records (", RECORDS + 1);
+	EXPECT_HAS(r.out, "1 truncation blocks");
 	for (s = 0; s < NSTREAMS; s++) {
 		/* The stream's line in the chain report. */
 		snprintf(id, sizeof(id), "stream %d: active", s);
@@ -345,13 +350,17 @@ TEST_F_TIMEOUT(off, check_finds_what_the_module_wrote, 120)
 			   lsn_str(l1, self->e.s[s].restart),
 			   self->e.s[s].records);
 		EXPECT_HAS(line, "last record %s", lsn_str(l1, self->e.s[s].last));
+		if (self->e.s[s].truncated)
+			EXPECT_HAS(line, "truncations 1 (%u records)",
+				   self->e.s[s].truncated);
 	}
 	run_free(&r);
 
 	r = run_clfsctl("--json", "check", self->dev, NULL);
 	EXPECT_EQ(0, r.status);
 	EXPECT_HAS(r.out, "\"blocks\": %llu", self->e.blocks);
-	EXPECT_HAS(r.out, "\"records\": %u", RECORDS);
+	EXPECT_HAS(r.out, "\"records\": %u", RECORDS + 1);
+	EXPECT_HAS(r.out, "\"truncated_records\": 9");
 	EXPECT_HAS(r.out, "\"end_lsn\": \"%s\"", lsn_str(l1, self->e.end));
 	EXPECT_HAS(r.out, "\"status\": 0");
 	run_free(&r);
@@ -366,7 +375,9 @@ TEST_F_TIMEOUT(off, dump_prints_every_block_and_record, 120)
 	r = run_clfsctl("dump", self->dev, NULL);
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_EQ(self->e.blocks, count(r.out, "\nblock 0x"));
-	EXPECT_EQ(RECORDS, count(r.out, "\n  record 0x"));
+	/* Every record on disk, truncated ones and the truncation's too. */
+	EXPECT_EQ(RECORDS + 1, count(r.out, "\n  record 0x"));
+	EXPECT_EQ(1, count(r.out, "\n  truncation: stream 2 ends at 0x"));
 	EXPECT_HAS(r.out, "end of the log at %s", lsn_str(l1, self->e.end));
 	run_free(&r);
 	for (s = 0; s < NSTREAMS; s++) {
@@ -375,7 +386,9 @@ TEST_F_TIMEOUT(off, dump_prints_every_block_and_record, 120)
 		snprintf(id, sizeof(id), "%d", s);
 		r = run_clfsctl("dump", "--stream", id, self->dev, NULL);
 		EXPECT_EQ(0, r.status);
-		EXPECT_EQ(self->e.s[s].records, count(r.out, "\n  record 0x"));
+		EXPECT_EQ(self->e.s[s].records + self->e.s[s].truncated +
+			  !!self->e.s[s].truncated,
+			  count(r.out, "\n  record 0x"));
 		run_free(&r);
 	}
 	r = run_clfsctl("--json", "dump", "--headers", self->dev, NULL);
