@@ -489,6 +489,54 @@ TEST_F(log, zeroed_block_mid_chain_is_found_by_the_scan_beyond)
 	out_free(&o);
 }
 
+TEST_F(log, damaged_last_block_of_a_container_is_stepped_over)
+{
+	u32 i = 1;
+	u64 lsn;
+	struct out o;
+
+	/* A block whose successor opens the next container. */
+	while (clfs_lsn_block_offset(self->im.blk_lsns[i + 1]))
+		i++;
+	lsn = self->im.blk_lsns[i];
+	img_new_epoch(&self->im);
+	memset(self->im.dev + img_dev_off(&self->im, lsn), 0,
+	       blk_disk_bytes(&self->im, lsn));
+	o = check(self->path, false, false);
+	EXPECT_EQ(OFF_EXIT_CORRUPT, o.status);
+	EXPECT_HAS(o.err, "block " LSNF ": no block (zeroes): the log ends there",
+		   L(lsn));
+	EXPECT_HAS(o.err, "from " LSNF " follow it", L(self->im.blk_lsns[i + 1]));
+	out_free(&o);
+}
+
+TEST_F(log, records_of_deleted_and_recreated_streams_are_not_theirs)
+{
+	u32 n0 = self->r.nrec[0];
+	struct out o;
+
+	/* Stream 0 begins anew at the head: its records are an earlier one's. */
+	img_seal(&self->im);
+	memset(&self->im.md.streams[0], 0, sizeof(self->im.md.streams[0]));
+	self->im.md.streams[0].state = CLFS_STREAM_ACTIVE;
+	self->im.md.streams[0].created_lsn = self->im.head;
+	if (self->r.nstreams > 2)
+		memset(&self->im.md.streams[2], 0,
+		       sizeof(self->im.md.streams[2]));
+	img_commit(&self->im);
+	o = check(self->path, false, false);
+	EXPECT_EQ(OFF_EXIT_CLEAN, o.status) TH_LOG("%s", o.err);
+	EXPECT_HAS(o.out, "stream 0: active, created " LSNF, L(self->im.head));
+	EXPECT_HAS(o.out, "records 0, blocks 0, last record -, earlier %u", n0);
+	if (self->r.nstreams > 2) {
+		EXPECT_HAS(o.err, "note: stream 2 is not in the metadata; the chain holds %u records of it (a deleted stream)",
+			   self->r.nrec[2]);
+		EXPECT_HAS(o.out, "stream 2: not in the metadata, records 0, earlier %u",
+			   self->r.nrec[2]);
+	}
+	out_free(&o);
+}
+
 /* Lose every block from the one holding @lsn on (a write cache lost). */
 static void lose_from(struct img *im, u64 lsn)
 {

@@ -112,6 +112,10 @@ static void check_metadata(struct off_report *r)
 	}
 	if (!log->md)
 		problem(r, OFF_ERROR, "%s", log->why);
+	else if (!clfs_md_writable(log->md))
+		problem(r, OFF_NOTE,
+			"the log has read-only-compatible features %#x this clfsctl does not know: the module opens it read-only",
+			log->md->ro_compat & ~CLFS_MD_RO_COMPAT_KNOWN);
 }
 
 /* ---- 2. the chain -------------------------------------------------------- */
@@ -224,12 +228,20 @@ static void chain_block(struct off_report *r, const struct off_block *b)
 }
 
 /*
+ * How far past the end of the log, inside its container, to look for a
+ * block continuing the chain: several of the largest blocks, so a damaged
+ * block (or a few) is stepped over without reading the rest of a
+ * container that may be 4 GiB of nothing.
+ */
+#define OFF_SCAN_BYTES		(8U * CLFS_BLK_MAX_BYTES)
+
+/*
  * Look beyond the end of the log for valid blocks that continue the chain
- * past a damaged or missing block: first every sector of the rest of the
- * end's container (the damaged block's length cannot be trusted), then the
- * start of each later container. Such blocks pass every rule recovery
- * applies, with the epoch of the last good block; recovery still drops
- * them, because it stops at the first gap.
+ * past a damaged or missing block: first every sector of the next
+ * OFF_SCAN_BYTES of the end's container (the damaged block's length
+ * cannot be trusted), then the start of each later container. Such blocks
+ * pass every rule recovery applies, with the epoch of the last good
+ * block; recovery still drops them, because it stops at the first gap.
  */
 static int scan_beyond(struct off_report *r, u32 min_epoch)
 {
@@ -237,7 +249,7 @@ static int scan_beyond(struct off_report *r, u32 min_epoch)
 	const struct clfs_md *md = log->md;
 	u32 sector = md->geo.sector_bytes;
 	u32 cid = clfs_lsn_container(r->end_lsn);
-	u64 o, found = CLFS_LSN_NULL, base, cont_end;
+	u64 o, found = CLFS_LSN_NULL, base, cont_end, scan_end;
 	struct off_block b;
 	struct off_walk w;
 	int ret;
@@ -247,8 +259,11 @@ static int scan_beyond(struct off_report *r, u32 min_epoch)
 		return 0;
 	base -= clfs_lsn_block_offset(r->end_lsn);
 	cont_end = base + md->geo.container_bytes;
+	scan_end = clfs_lsn_block_offset(r->end_lsn) + (u64)OFF_SCAN_BYTES;
+	if (scan_end > md->geo.container_bytes)
+		scan_end = md->geo.container_bytes;
 	for (o = clfs_lsn_block_offset(r->end_lsn) + sector;
-	     o < md->geo.container_bytes && !found; o += sector) {
+	     o < scan_end && !found; o += sector) {
 		const struct clfs_blk_disk *bd;
 		u64 lsn = clfs_lsn_make(cid, (u32)o, 0);
 		const u8 *p;
