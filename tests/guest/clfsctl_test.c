@@ -1,0 +1,883 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest test: the real clfsctl binary (/clfs/bin/clfsctl) through whole
+ * sessions on the guest's disk, output captured and checked: formatting,
+ * info and JSON, streams, appends from arguments and stdin, reads in every
+ * direction, restart areas, truncation, the base, the archive tail,
+ * containers, flushes, deletion; and its error paths: no log on the
+ * device, bad LSNs, unknown commands, a log already open, a caller
+ * without CAP_SYS_ADMIN. Uses the kernel's kselftest harness; its output is KTAP.
+ *
+ * The disk is the first of /dev/vda and /dev/nvme0n1 that exists (the
+ * guests of make check attach one of them); whatever it held is lost.
+ * Outside a clfs test guest (no /clfs/steps.sh) the tests skip unless
+ * CLFSCTL_TEST_DISK names the disk to use. CLFSCTL=PATH runs another
+ * clfsctl binary.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
+
+#include "kselftest_harness.h"
+#include "libclfs.h"
+
+#define OUT_MAX		(1 << 20)
+#define MAX_ARGS	32
+#define MAX_LSNS	64
+/* Under the debug kernel in TCG, every clfsctl run opens a log. */
+#define SESSION_TIMEOUT	300
+
+static const char *const disks[] = { "/dev/vda", "/dev/nvme0n1" };
+
+/* ---- running clfsctl ---------------------------------------------------- */
+
+/**
+ * struct run - one clfsctl run, as it ended
+ * @status: its exit status, or 128 + signal, or -1 if it could not run
+ * @out: its stdout, NUL-terminated
+ * @err: its stderr, NUL-terminated
+ */
+struct run {
+	int status;
+	char *out;
+	char *err;
+};
+
+static const char *clfsctl_path(void)
+{
+	const char *p = getenv("CLFSCTL");
+
+	if (p && *p)
+		return p;
+	if (!access("/clfs/bin/clfsctl", X_OK))
+		return "/clfs/bin/clfsctl";
+	return "clfsctl";
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = NULL;
+	r->err = NULL;
+}
+
+/* Read what is there on @fd into @buf (room @cap); -1 at EOF or error. */
+static int drain(int fd, char *buf, size_t *len, size_t cap)
+{
+	char sink[4096];
+	ssize_t n;
+
+	if (*len < cap)
+		n = read(fd, buf + *len, cap - *len);
+	else
+		n = read(fd, sink, sizeof(sink));	/* overflow: dropped */
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n <= 0)
+		return -1;
+	if (*len < cap)
+		*len += n;
+	return 0;
+}
+
+/*
+ * Run clfsctl with @argv (NULL-terminated, without argv[0]), @in on its
+ * stdin (NULL: empty), without CAP_SYS_ADMIN if @unpriv (still uid 0, so
+ * /dev/clfs opens). Fills @r.
+ */
+static void run_argv(struct run *r, const char *in, bool unpriv,
+		     const char *const *argv)
+{
+	int pin[2], pout[2], perr[2], i, st;
+	size_t in_len = in ? strlen(in) : 0, in_off = 0, olen = 0, elen = 0;
+	const char *args[MAX_ARGS + 2];
+	struct pollfd pf[3];
+	pid_t pid;
+
+	r->status = -1;
+	r->out = calloc(1, OUT_MAX + 1);
+	r->err = calloc(1, OUT_MAX + 1);
+	if (!r->out || !r->err)
+		return;
+	args[0] = "clfsctl";
+	for (i = 0; argv[i] && i < MAX_ARGS; i++)
+		args[i + 1] = argv[i];
+	args[i + 1] = NULL;
+	if (pipe(pin) || pipe(pout) || pipe(perr))
+		return;
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (!pid) {
+		dup2(pin[0], 0);
+		dup2(pout[1], 1);
+		dup2(perr[1], 2);
+		close(pin[0]);
+		close(pin[1]);
+		close(pout[0]);
+		close(pout[1]);
+		close(perr[0]);
+		close(perr[1]);
+		if (unpriv && prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0))
+			_exit(126);
+		execv(clfsctl_path(), (char *const *)args);
+		execvp("clfsctl", (char *const *)args);
+		_exit(127);
+	}
+	close(pin[0]);
+	close(pout[1]);
+	close(perr[1]);
+	signal(SIGPIPE, SIG_IGN);
+	if (!in_len) {
+		close(pin[1]);
+		pin[1] = -1;
+	}
+	fcntl(pout[0], F_SETFL, O_NONBLOCK);
+	fcntl(perr[0], F_SETFL, O_NONBLOCK);
+	while (pout[0] >= 0 || perr[0] >= 0) {
+		pf[0] = (struct pollfd){ .fd = pout[0], .events = POLLIN };
+		pf[1] = (struct pollfd){ .fd = perr[0], .events = POLLIN };
+		pf[2] = (struct pollfd){ .fd = pin[1], .events = POLLOUT };
+		if (poll(pf, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pf[0].revents && drain(pout[0], r->out, &olen, OUT_MAX)) {
+			close(pout[0]);
+			pout[0] = -1;
+		}
+		if (pf[1].revents && drain(perr[0], r->err, &elen, OUT_MAX)) {
+			close(perr[0]);
+			perr[0] = -1;
+		}
+		if (pf[2].revents) {
+			ssize_t n = pf[2].revents & POLLOUT ?
+				    write(pin[1], in + in_off, in_len - in_off) : -1;
+
+			if (n > 0)
+				in_off += n;
+			if (n < 0 || in_off == in_len) {
+				close(pin[1]);
+				pin[1] = -1;
+			}
+		}
+	}
+	if (pin[1] >= 0)
+		close(pin[1]);
+	r->out[olen] = '\0';
+	r->err[elen] = '\0';
+	if (waitpid(pid, &st, 0) != pid)
+		return;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/*
+ * RUN(r, stdin or NULL, "arg", ...): run clfsctl, log its output when the
+ * test fails later. STATUS(r, want): the exit status must be @want.
+ */
+#define RUN_CAPS(r, unpriv, in, ...) do {				\
+	run_free(r);							\
+	run_argv(r, in, unpriv, (const char *const[]){ __VA_ARGS__, NULL }); \
+} while (0)
+#define RUN(r, in, ...)		RUN_CAPS(r, false, in, __VA_ARGS__)
+#define RUN_UNPRIV(r, in, ...)	RUN_CAPS(r, true, in, __VA_ARGS__)
+
+#define STATUS(r, want) do {						\
+	EXPECT_EQ(want, (r)->status) {					\
+		TH_LOG("stdout: %s", (r)->out);				\
+		TH_LOG("stderr: %s", (r)->err);				\
+	}								\
+} while (0)
+
+static void contains(struct __test_metadata *_metadata, int line,
+		     const char *hay, const char *needle)
+{
+	EXPECT_NE(NULL, strstr(hay, needle)) {
+		TH_LOG("line %d: '%s' not in: %s", line, needle, hay);
+	}
+}
+
+#define CONTAINS(hay, needle)	contains(_metadata, __LINE__, hay, needle)
+
+/* ---- output parsing ----------------------------------------------------- */
+
+/*
+ * The value of the first "key": in a JSON document, unquoted, into @val.
+ * Return: @val, or "" when the key is missing.
+ */
+static const char *json_get(const char *doc, const char *key, char *val,
+			    size_t len)
+{
+	char pat[128];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	val[0] = '\0';
+	p = strstr(doc, pat);
+	if (!p)
+		return val;
+	p += strlen(pat);
+	if (*p == '"')
+		p++;
+	while (*p && *p != '"' && *p != ',' && *p != '\n' && *p != '}' &&
+	       n + 1 < len)
+		val[n++] = *p++;
+	val[n] = '\0';
+	return val;
+}
+
+static unsigned long long json_num(const char *doc, const char *key)
+{
+	char v[64];
+
+	return strtoull(json_get(doc, key, v, sizeof(v)), NULL, 0);
+}
+
+/* How many times @needle occurs in @hay. */
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/* "0x" and 16 lower-case hex digits. */
+static int is_lsn_text(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len != 18 || s[0] != '0' || s[1] != 'x')
+		return 0;
+	for (i = 2; i < len; i++)
+		if (!strchr("0123456789abcdef", s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The LSNs append printed, one per line, into @lsns. Return: how many, or
+ * -1 if a line is not an LSN.
+ */
+static int parse_lsns(const char *out, unsigned long long *lsns, int max)
+{
+	int n = 0;
+
+	while (*out) {
+		const char *nl = strchr(out, '\n');
+		size_t len = nl ? (size_t)(nl - out) : strlen(out);
+
+		if (!is_lsn_text(out, len) || n == max)
+			return -1;
+		lsns[n++] = strtoull(out, NULL, 16);
+		out += len + (nl ? 1 : 0);
+	}
+	return n;
+}
+
+static const char *lsn_arg(char *buf, unsigned long long lsn)
+{
+	sprintf(buf, "0x%016llx", lsn);
+	return buf;
+}
+
+/* Append @records (arguments) and return their LSNs; checked. */
+#define APPEND(r, dev, lsns, want, ...) do {				\
+	RUN(r, NULL, "append", dev, __VA_ARGS__);			\
+	STATUS(r, 0);							\
+	ASSERT_EQ(want, parse_lsns((r)->out, lsns, MAX_LSNS)) {		\
+		TH_LOG("append printed: %s", (r)->out);			\
+	}								\
+} while (0)
+
+/* ---- the fixture: a disk ------------------------------------------------ */
+
+FIXTURE(clfsctl) {
+	const char *dev;
+	int sector;
+	struct run r;
+};
+
+FIXTURE_SETUP(clfsctl)
+{
+	struct stat st;
+	unsigned int i;
+	int fd;
+
+	memset(&self->r, 0, sizeof(self->r));
+	self->dev = getenv("CLFSCTL_TEST_DISK");
+	/* The disk is formatted: never a disk of the machine by accident. */
+	if (!self->dev && access("/clfs/steps.sh", F_OK))
+		SKIP(return, "not in a clfs test guest: set CLFSCTL_TEST_DISK to a disk it may wipe");
+	for (i = 0; !self->dev && i < ARRAY_SIZE(disks); i++) {
+		if (!stat(disks[i], &st) && S_ISBLK(st.st_mode)) {
+			self->dev = disks[i];
+			break;
+		}
+	}
+	if (!self->dev)
+		SKIP(return, "no disk (/dev/vda, /dev/nvme0n1) in this guest");
+	fd = open(self->dev, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, BLKSSZGET, &self->sector));
+	close(fd);
+}
+
+FIXTURE_TEARDOWN(clfsctl)
+{
+	run_free(&self->r);
+}
+
+/* ---- usage -------------------------------------------------------------- */
+
+TEST_F(clfsctl, usage_errors_exit_2)
+{
+	static const char *const cmds[] = {
+		"version", "create", "delete", "info", "stats", "containers",
+		"streams", "append", "read", "restart", "advance-base",
+		"truncate", "archive-tail", "flush", "check", "dump",
+	};
+	struct run *r = &self->r;
+	unsigned int i;
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	RUN(r, NULL, "--help");
+	STATUS(r, 0);
+	CONTAINS(r->out, "Exit status");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		CONTAINS(r->out, cmds[i]);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		RUN(r, NULL, cmds[i], "--help");
+		STATUS(r, 0);
+		EXPECT_EQ(0, strncmp(r->out, "usage: clfsctl", 14)) {
+			TH_LOG("%s --help: %s", cmds[i], r->out);
+		}
+	}
+
+	RUN(r, NULL, "no-such-command");
+	STATUS(r, 2);
+	CONTAINS(r->err, "unknown command");
+	RUN(r, NULL, "info");
+	STATUS(r, 2);
+	RUN(r, NULL, "info", "--bogus", self->dev);
+	STATUS(r, 2);
+	RUN(r, NULL, "streams", "frobnicate", self->dev);
+	STATUS(r, 2);
+	CONTAINS(r->err, "unknown subcommand 'frobnicate'");
+	RUN(r, NULL, "containers", self->dev, "frobnicate");
+	STATUS(r, 2);
+	RUN(r, NULL, "containers", "add", self->dev, "0");
+	STATUS(r, 2);
+	RUN(r, NULL, "create", "--container-size", "12Q", self->dev);
+	STATUS(r, 2);
+	RUN(r, NULL, "append", "--stream", "128", self->dev, "x");
+	STATUS(r, 2);
+	RUN(r, NULL, "read", "--hex", "--text", self->dev);
+	STATUS(r, 2);
+
+	/* LSNs: hex with 0x or decimal, never NULL or INVALID. */
+	RUN(r, NULL, "read", self->dev, "0");
+	STATUS(r, 2);
+	CONTAINS(r->err, "not a valid LSN");
+	RUN(r, NULL, "read", self->dev, "0x");
+	STATUS(r, 2);
+	RUN(r, NULL, "read", self->dev, "12abc");
+	STATUS(r, 2);
+	RUN(r, NULL, "read", self->dev, "-5");
+	STATUS(r, 2);
+	RUN(r, NULL, "truncate", self->dev, "0xffffffff00000000");
+	STATUS(r, 2);
+	RUN(r, NULL, "advance-base", self->dev);
+	STATUS(r, 2);
+	RUN(r, NULL, "append", "--prev", "0xzz", self->dev, "x");
+	STATUS(r, 2);
+}
+
+TEST_F(clfsctl, version)
+{
+	struct run *r = &self->r;
+	char v[32];
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	RUN(r, NULL, "version");
+	STATUS(r, 0);
+	CONTAINS(r->out, "compatible");
+	RUN(r, NULL, "--json", "version");
+	STATUS(r, 0);
+	EXPECT_EQ(CLFS_ABI_MINOR, json_num(r->out, "abi_minor"));
+	EXPECT_STREQ("true", json_get(r->out, "compatible", v, sizeof(v)));
+}
+
+/* ---- errors from the module --------------------------------------------- */
+
+TEST_F_TIMEOUT(clfsctl, errors_are_explained, SESSION_TIMEOUT)
+{
+	struct run *r = &self->r;
+	unsigned long long only;
+	int ctl, log;
+	char a[24];
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	/* No log on the device. */
+	RUN(r, NULL, "create", "--force", self->dev);
+	STATUS(r, 0);
+	RUN(r, NULL, "delete", self->dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "deleted");
+	RUN(r, NULL, "info", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "no clfs log on this device (ENODATA)");
+	CONTAINS(r->err, self->dev);
+	RUN(r, NULL, "append", self->dev, "x");
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ENODATA)");
+	RUN(r, NULL, "delete", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "no clfs log on this device (ENODATA)");
+
+	/* Not a block device; not a control device. */
+	RUN(r, NULL, "info", "/dev/null");
+	STATUS(r, 1);
+	RUN(r, NULL, "info", "/no/such/device");
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ENOENT)");
+	RUN(r, NULL, "--device", "/dev/null", "info", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "not a clfs control device (ENOTTY)");
+	RUN(r, NULL, "--device", "/dev/no-clfs-here", "info", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "is the clfs module loaded?");
+
+	/* Bad geometry. */
+	RUN(r, NULL, "create", "--force", "--containers", "1", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "(EINVAL)");
+	RUN(r, NULL, "create", "--force", "--containers", "100000",
+	    self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "(E");
+
+	/* The log is open elsewhere: this process holds it. */
+	RUN(r, NULL, "create", "--force", self->dev);
+	STATUS(r, 0);
+	ctl = clfs_open_control(NULL);
+	ASSERT_LE(0, ctl);
+	log = clfs_log_open(ctl, self->dev, 0);
+	ASSERT_LE(0, log);
+	RUN(r, NULL, "info", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "the device is in use");
+	CONTAINS(r->err, "(EBUSY)");
+	RUN(r, NULL, "delete", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "(EBUSY)");
+	close(log);
+	close(ctl);
+	RUN(r, NULL, "info", self->dev);
+	STATUS(r, 0);
+
+	/* Without CAP_SYS_ADMIN no log opens. */
+	RUN_UNPRIV(r, NULL, "info", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "needs CAP_SYS_ADMIN");
+	CONTAINS(r->err, "(EPERM)");
+	RUN_UNPRIV(r, NULL, "version");
+	STATUS(r, 0);
+
+	/* A well-formed LSN that names no record. */
+	RUN(r, NULL, "append", self->dev, "only");
+	STATUS(r, 0);
+	ASSERT_EQ(1, parse_lsns(r->out, &only, 1));
+	RUN(r, NULL, "read", self->dev, "0x00000007000a0000");
+	STATUS(r, 1);
+	CONTAINS(r->err, "0x00000007000a0000");
+	RUN(r, NULL, "truncate", self->dev, "0x00000007000a0000");
+	STATUS(r, 1);
+	RUN(r, NULL, "read", "--stream", "5", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "no such stream (ENOENT)");
+
+	/* An ephemeral, dedicated log: no archive tail, no more streams. */
+	RUN(r, NULL, "archive-tail", self->dev, lsn_arg(a, only));
+	STATUS(r, 1);
+	CONTAINS(r->err, "(EINVAL)");
+	RUN(r, NULL, "streams", "create", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "a dedicated log has only stream 0) (EINVAL)");
+	RUN(r, NULL, "restart", "read", self->dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "no restart area");
+
+	RUN(r, NULL, "delete", self->dev);
+	STATUS(r, 0);
+}
+
+/* ---- a dedicated log, start to end -------------------------------------- */
+
+TEST_F_TIMEOUT(clfsctl, dedicated_session, SESSION_TIMEOUT)
+{
+	unsigned long long one[MAX_LSNS], in[MAX_LSNS], ch[MAX_LSNS];
+	unsigned long long u[MAX_LSNS], r1[MAX_LSNS], seven[MAX_LSNS];
+	const char *dev = self->dev;
+	struct run *r = &self->r;
+	char path[] = "/tmp/clfsctl_test.XXXXXX";
+	static char big[200000];
+	char a[24], b[24], v[64];
+	size_t k;
+	int i, fd;
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	/* create; a second create needs --force. */
+	RUN(r, NULL, "create", "--force", "--container-size", "256K",
+	    "--containers", "8", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "dedicated, ephemeral");
+	RUN(r, NULL, "create", dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "already holds a clfs log");
+
+	/* info --json */
+	RUN(r, NULL, "--json", "info", dev);
+	STATUS(r, 0);
+	EXPECT_EQ(262144, json_num(r->out, "container_bytes"));
+	EXPECT_EQ(8, json_num(r->out, "nr_containers"));
+	EXPECT_EQ(self->sector, json_num(r->out, "sector_bytes"));
+	EXPECT_STREQ("false", json_get(r->out, "multiplexed", v, sizeof(v)));
+	EXPECT_STREQ("true", json_get(r->out, "read_only", v, sizeof(v)));
+	EXPECT_EQ(36, strlen(json_get(r->out, "uuid", v, sizeof(v))));
+	RUN(r, NULL, "info", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "8 (1 active, 7 free)");
+	CONTAINS(r->out, "256 KiB");
+
+	/* A dedicated log has stream 0 and no other. */
+	RUN(r, NULL, "streams", "list", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "stream 0\n");
+	CONTAINS(r->out, "1 stream\n");
+
+	/* Append from arguments, then from stdin, one record per line. */
+	APPEND(r, dev, one, 3, "one", "two", "three");
+	EXPECT_LT(one[0], one[1]);
+	EXPECT_LT(one[1], one[2]);
+	RUN(r, "four\nfive\n\nsix", "append", dev);
+	STATUS(r, 0);
+	ASSERT_EQ(4, parse_lsns(r->out, in, MAX_LSNS));
+	EXPECT_LT(one[2], in[0]);
+	for (i = 1; i < 4; i++)
+		EXPECT_LT(in[i - 1], in[i]);
+
+	/* Read them back, byte for byte, in every output form. */
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("one\ntwo\nthree\nfour\nfive\n\nsix\n", r->out);
+	RUN(r, NULL, "read", "--json", dev);
+	STATUS(r, 0);
+	EXPECT_EQ(7, count_of(r->out, "\"lsn\": "));
+	EXPECT_STREQ(lsn_arg(a, one[0]), json_get(r->out, "lsn", v, sizeof(v)));
+	EXPECT_STREQ("6f6e65", json_get(r->out, "data_hex", v, sizeof(v)));
+	EXPECT_STREQ("one", json_get(r->out, "text", v, sizeof(v)));
+	RUN(r, NULL, "read", dev, lsn_arg(a, one[2]), "--count", "2");
+	STATUS(r, 0);
+	CONTAINS(r->out, lsn_arg(a, one[2]));
+	CONTAINS(r->out, "data 5 bytes");
+	CONTAINS(r->out, "\"three\"");
+	CONTAINS(r->out, "\"four\"");
+	EXPECT_EQ(NULL, strstr(r->out, "five"));
+	RUN(r, NULL, "read", "--hex", dev, lsn_arg(a, in[0]), "-n", "1");
+	STATUS(r, 0);
+	CONTAINS(r->out, "66 6f 75 72");
+	/* Decimal LSNs too. */
+	sprintf(b, "%llu", in[3]);
+	RUN(r, NULL, "read", "--text", dev, b);
+	STATUS(r, 0);
+	EXPECT_STREQ("six\n", r->out);
+
+	/* Chains: --chain links previous LSNs; walk them back. */
+	APPEND(r, dev, ch, 3, "--chain", "a", "b", "c");
+	RUN(r, NULL, "read", "--previous", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("c\nb\na\n", r->out);
+	RUN(r, NULL, "read", "--previous", dev, lsn_arg(a, ch[1]));
+	STATUS(r, 0);
+	CONTAINS(r->out, lsn_arg(b, ch[0]));
+	APPEND(r, dev, u, 1, "--undo-next", lsn_arg(a, one[0]), "--prev",
+	       lsn_arg(b, ch[2]), "undo");
+	RUN(r, NULL, "read", "--undo-next", "--text", dev,
+	    lsn_arg(a, u[0]));
+	STATUS(r, 0);
+	EXPECT_STREQ("undo\none\n", r->out);
+	RUN(r, NULL, "read", "--previous", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("undo\nc\nb\na\n", r->out);
+
+	/* Restart areas: write two, the second moving the base. */
+	RUN(r, NULL, "restart", "write", dev, "ckpt1");
+	STATUS(r, 0);
+	ASSERT_TRUE(is_lsn_text(r->out + strlen("restart_lsn "), 18)) {
+		TH_LOG("restart write printed: %s", r->out);
+	}
+	r1[0] = strtoull(r->out + strlen("restart_lsn "), NULL, 16);
+	EXPECT_LT(u[0], r1[0]);
+	RUN(r, NULL, "--json", "restart", dev, "write", "--base",
+	    lsn_arg(a, one[1]), "ckpt2");
+	STATUS(r, 0);
+	r1[1] = strtoull(json_get(r->out, "restart_lsn", v, sizeof(v)),
+			 NULL, 16);
+	EXPECT_LT(r1[0], r1[1]);
+	EXPECT_STREQ(lsn_arg(a, one[1]),
+		     json_get(r->out, "base_lsn", v, sizeof(v)));
+	RUN(r, NULL, "restart", "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("ckpt2\n", r->out);
+	RUN(r, NULL, "restart", "read", "--all", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("ckpt2\nckpt1\n", r->out);
+	RUN(r, NULL, "restart", "read", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "restart 5 bytes");
+
+	/* The stream as streams list reports it. */
+	RUN(r, NULL, "--json", "streams", "list", dev, "0");
+	STATUS(r, 0);
+	EXPECT_STREQ(lsn_arg(a, one[1]),
+		     json_get(r->out, "base_lsn", v, sizeof(v)));
+	EXPECT_STREQ(lsn_arg(a, r1[1]),
+		     json_get(r->out, "restart_lsn", v, sizeof(v)));
+	EXPECT_STREQ(lsn_arg(a, r1[1]),
+		     json_get(r->out, "last_lsn", v, sizeof(v)));
+
+	/* Forward from the base; filters; below the base is gone. */
+	RUN(r, NULL, "read", "--filter", "data", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("two\nthree\nfour\nfive\n\nsix\na\nb\nc\nundo\n", r->out);
+	RUN(r, NULL, "read", "--filter", "restart", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("ckpt1\nckpt2\n", r->out);
+	RUN(r, NULL, "read", "--text", dev, "restart");
+	STATUS(r, 0);
+	EXPECT_STREQ("ckpt2\n", r->out);
+	RUN(r, NULL, "read", "--filter", "data", dev, lsn_arg(a, r1[0]));
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ENOENT)");
+	RUN(r, NULL, "read", dev, lsn_arg(a, one[0]));
+	STATUS(r, 1);
+	CONTAINS(r->err, "before the start of the log");
+	CONTAINS(r->err, "(ERANGE)");
+
+	/* Truncate after "six": the rest of the stream is gone. */
+	RUN(r, NULL, "truncate", dev, lsn_arg(a, in[3]));
+	STATUS(r, 0);
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("two\nthree\nfour\nfive\n\nsix\n", r->out);
+	RUN(r, NULL, "read", dev, lsn_arg(a, ch[0]));
+	STATUS(r, 1);
+	CONTAINS(r->err, "no record of this stream at that LSN (ENOENT)");
+	APPEND(r, dev, seven, 1, "--force-flush", "seven");
+	EXPECT_LT(r1[1], seven[0]);
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("two\nthree\nfour\nfive\n\nsix\nseven\n", r->out);
+
+	/* The base moves forward only. */
+	RUN(r, NULL, "advance-base", dev, lsn_arg(a, in[0]));
+	STATUS(r, 0);
+	CONTAINS(r->out, lsn_arg(a, in[0]));
+	RUN(r, NULL, "advance-base", dev, lsn_arg(a, one[2]));
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ERANGE)");
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("four\nfive\n\nsix\nseven\n", r->out);
+
+	/* Flushes: everything, and up to an LSN. */
+	RUN(r, NULL, "--json", "flush", dev);
+	STATUS(r, 0);
+	EXPECT_TRUE(is_lsn_text(json_get(r->out, "flushed_lsn", v, sizeof(v)),
+				strlen(v)));
+	EXPECT_LT(seven[0], strtoull(v, NULL, 16));
+	RUN(r, NULL, "flush", dev, lsn_arg(a, seven[0]));
+	STATUS(r, 0);
+	CONTAINS(r->out, "flushed_lsn 0x");
+
+	/* Statistics: the last open recovered the blocks written so far. */
+	RUN(r, NULL, "--json", "stats", dev);
+	STATUS(r, 0);
+	EXPECT_LT(0, json_num(r->out, "recovered_blocks"));
+	EXPECT_LT(1, json_num(r->out, "epoch"));
+	RUN(r, NULL, "stats", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "recovered blocks");
+
+	/* Containers: list, add two, remove a free one, not an active one. */
+	RUN(r, NULL, "--json", "containers", dev);
+	STATUS(r, 0);
+	EXPECT_EQ(8, count_of(r->out, "\"physical_id\""));
+	EXPECT_LE(1, count_of(r->out, "\"active\""));
+	RUN(r, NULL, "containers", "add", dev, "2");
+	STATUS(r, 0);
+	CONTAINS(r->out, "now 10 containers");
+	RUN(r, NULL, "containers", "list", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "10 containers");
+	RUN(r, NULL, "containers", "remove", dev, "9");
+	STATUS(r, 0);
+	CONTAINS(r->out, "now 9 containers");
+	/* Container 0 holds the records: active. */
+	RUN(r, NULL, "containers", "remove", dev, "0");
+	STATUS(r, 1);
+	CONTAINS(r->err, "(EBUSY)");
+	RUN(r, NULL, "--json", "info", dev);
+	STATUS(r, 0);
+	EXPECT_EQ(9, json_num(r->out, "nr_containers"));
+
+	/* Reset: the stream is empty again. */
+	RUN(r, NULL, "streams", "reset", dev, "0");
+	STATUS(r, 0);
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("", r->out);
+	APPEND(r, dev, one, 1, "again");
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("again\n", r->out);
+
+	/* A whole file as one record, larger than a default block. */
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	for (k = 0; k < sizeof(big); k++)
+		big[k] = 'A' + k % 26;
+	ASSERT_EQ(sizeof(big), write(fd, big, sizeof(big)));
+	close(fd);
+	APPEND(r, dev, u, 1, "--file", path);
+	unlink(path);
+	RUN(r, NULL, "read", "--text", dev, lsn_arg(a, u[0]));
+	STATUS(r, 0);
+	EXPECT_EQ(sizeof(big) + 1, strlen(r->out));
+	EXPECT_EQ(0, memcmp(r->out, big, sizeof(big)));
+
+	RUN(r, NULL, "delete", dev);
+	STATUS(r, 0);
+	RUN(r, NULL, "info", dev);
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ENODATA)");
+}
+
+/* ---- a multiplexed, archived log ---------------------------------------- */
+
+TEST_F_TIMEOUT(clfsctl, multiplexed_session, SESSION_TIMEOUT)
+{
+	unsigned long long s0[MAX_LSNS], s1[MAX_LSNS], t[MAX_LSNS];
+	const char *dev = self->dev;
+	struct run *r = &self->r;
+	char a[24], v[64];
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	RUN(r, NULL, "create", "--force", "--multiplexed", "--archived",
+	    "--container-size", "128K", "--containers", "4", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "multiplexed, archived");
+	RUN(r, NULL, "--json", "info", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("true", json_get(r->out, "multiplexed", v, sizeof(v)));
+	EXPECT_STREQ("true", json_get(r->out, "archived", v, sizeof(v)));
+
+	/* No stream until one is created. */
+	RUN(r, NULL, "streams", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "0 streams");
+	RUN(r, NULL, "append", dev, "x");
+	STATUS(r, 1);
+	CONTAINS(r->err, "no such stream (ENOENT)");
+	RUN(r, NULL, "streams", "create", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "created stream 0");
+	APPEND(r, dev, s0, 2, "zero-a", "zero-b");
+	RUN(r, NULL, "--json", "streams", dev, "create");
+	STATUS(r, 0);
+	EXPECT_EQ(1, json_num(r->out, "stream_id"));
+
+	/* Interleaved appends; each stream reads back its own. */
+	APPEND(r, dev, s1, 2, "--stream", "1", "one-a", "one-b");
+	APPEND(r, dev, t, 1, "--stream", "0", "zero-c");
+	APPEND(r, dev, s1 + 2, 1, "-s", "1", "one-c");
+	EXPECT_LT(s0[1], s1[0]);
+	EXPECT_LT(s1[1], t[0]);
+	EXPECT_LT(t[0], s1[2]);
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("zero-a\nzero-b\nzero-c\n", r->out);
+	RUN(r, NULL, "read", "--text", "--stream", "1", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("one-a\none-b\none-c\n", r->out);
+	/* Stream 0's record is no record of stream 1. */
+	RUN(r, NULL, "read", "--stream", "1", dev, lsn_arg(a, t[0]));
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ENOENT)");
+
+	/* Archive tail and base; both show in streams list. */
+	RUN(r, NULL, "archive-tail", "-s", "1", dev, lsn_arg(a, s1[1]));
+	STATUS(r, 0);
+	RUN(r, NULL, "advance-base", "--stream", "1", dev, lsn_arg(a, s1[2]));
+	STATUS(r, 0);
+	RUN(r, NULL, "--json", "streams", "list", dev, "1");
+	STATUS(r, 0);
+	EXPECT_STREQ(lsn_arg(a, s1[1]),
+		     json_get(r->out, "archive_tail_lsn", v, sizeof(v)));
+	EXPECT_STREQ(lsn_arg(a, s1[2]),
+		     json_get(r->out, "base_lsn", v, sizeof(v)));
+	/* Between the archive tail and the base: still readable. */
+	RUN(r, NULL, "read", "--text", "-s", "1", dev, lsn_arg(a, s1[1]));
+	STATUS(r, 0);
+	EXPECT_STREQ("one-b\none-c\n", r->out);
+	RUN(r, NULL, "archive-tail", "-s", "1", dev, lsn_arg(a, s1[0]));
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ERANGE)");
+
+	/* Delete needs the stream closed: it is, between commands. */
+	RUN(r, NULL, "streams", "delete", dev, "1");
+	STATUS(r, 0);
+	RUN(r, NULL, "streams", "list", dev, "1");
+	STATUS(r, 1);
+	CONTAINS(r->err, "no such stream (ENOENT)");
+	RUN(r, NULL, "streams", "list", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "1 stream\n");
+	RUN(r, NULL, "streams", "delete", dev, "1");
+	STATUS(r, 1);
+
+	/* Whatever other streams did, stream 0 is intact. */
+	RUN(r, NULL, "read", "--text", dev);
+	STATUS(r, 0);
+	EXPECT_STREQ("zero-a\nzero-b\nzero-c\n", r->out);
+
+	RUN(r, NULL, "delete", dev);
+	STATUS(r, 0);
+}
+
+TEST_HARNESS_MAIN
