@@ -87,7 +87,7 @@ const char *err_text(enum err_ctx ctx, int err)
 		case ERR_TAIL:
 			return "no record of this stream at that LSN";
 		default:
-			return "not found";
+			return strerror(-err);
 		}
 	case EBUSY:
 		switch (ctx) {
