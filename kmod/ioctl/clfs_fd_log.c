@@ -183,8 +183,8 @@ static long clfs_fd_container_scan(struct clfs_fd_log *fl, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.count || a.reserved0 || !clfs_fd_zero(a.reserved,
-						    sizeof(a.reserved)) ||
+	/* count is an output: whatever it held before is overwritten. */
+	if (a.reserved0 || !clfs_fd_zero(a.reserved, sizeof(a.reserved)) ||
 	    !a.max || a.max > CLFS_SCAN_MAX)
 		return -EINVAL;
 	info = kvcalloc(a.max, sizeof(*info), GFP_KERNEL);
