@@ -1590,7 +1590,7 @@ static int eperm(int ret)
 }
 
 /* Runs in the child: a bit set for every check that failed. */
-static int unprivileged(FIXTURE_DATA(clfs) *self, __u32 other_sid,
+static int unprivileged(struct _test_data_clfs *self, __u32 other_sid,
 			__u32 free_id)
 {
 	struct clfs_ioc_log_open o = { .path = PTR(self->path) };
