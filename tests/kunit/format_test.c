@@ -12,6 +12,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include "format/clfs_format_mem.h"
+#include "format_fixture.h"
 
 /* Constant-expression LSN for static tables. */
 #define LSN(c, o, i)	(((u64)(c) << 32) | (u64)(o) | (u64)(i))
@@ -25,71 +26,17 @@
 #define ROFF(r, f)	((r) + (u32)offsetof(struct clfs_rec_disk, f))
 
 #define SECTOR		CLFS_SECTOR_4K
-#define CONTAINER	(1024U * 1024)
-#define NR_SLOTS	8U
-#define DATA_START	((u64)CLFS_MD_AREA_BYTES)
-#define DEV_BYTES	(DATA_START + (u64)NR_SLOTS * CONTAINER)
+#define CONTAINER	FX_CONTAINER
+#define NR_SLOTS	FX_NR_SLOTS
+#define DATA_START	FX_DATA_START
+#define DEV_BYTES	FX_DEV_BYTES
+#define BLK_LSN		FX_BLK_LSN
+#define BLK_EPOCH	FX_EPOCH
 
-/* The fixture block sits at the start of the current epoch. */
-#define BLK_LSN		LSN(7, 0x2000, 0)
-#define BLK_EPOCH	3U
-
-static const u8 fixture_uuid[16] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-};
-
-/*
- * A log in mid-life: containers recycled (logical ids 5..7 in slots 2, 0
- * and 1, slot 3 free), a third epoch, every policy installed. @mux adds a
- * second stream and an archive tail.
- */
+/* The shared fixture (format_fixture.h), with this suite's sector size. */
 static void make_md(struct clfs_md *md, bool mux)
 {
-	struct clfs_md_geometry geo = {
-		.sector_bytes = SECTOR,
-		.nr_slots = NR_SLOTS,
-		.container_bytes = CONTAINER,
-		.data_start_bytes = DATA_START,
-		.device_bytes = DEV_BYTES,
-	};
-	struct clfs_md_stream *s0 = &md->streams[0];
-
-	memset(md, 0, sizeof(*md));
-	memcpy(md->uuid, fixture_uuid, sizeof(md->uuid));
-	md->geo = geo;
-	md->generation = 6;
-	md->epoch = BLK_EPOCH;
-	md->epoch_start_lsn = BLK_LSN;
-	md->recovery_lsn = LSN(5, 0x1000, 0);
-	md->next_cid = 8;
-	md->containers[0] = (struct clfs_md_container){ 6, CLFS_CONT_ACTIVE };
-	md->containers[1] = (struct clfs_md_container){ 7, CLFS_CONT_ACTIVE };
-	md->containers[2] = (struct clfs_md_container){ 5, CLFS_CONT_ACTIVE };
-	md->containers[3].state = CLFS_CONT_FREE;
-	s0->state = CLFS_STREAM_ACTIVE;
-	s0->created_lsn = LSN(1, 0, 0);
-	s0->base_lsn = LSN(5, 0x1000, 3);
-	s0->last_lsn = LSN(7, 0x3000, 2);
-	s0->restart_lsn = LSN(6, 0x8000, 0);
-	md->policy = (struct clfs_md_policy){
-		.installed = CLFS_POLICY_KNOWN,
-		.max_containers = 8,
-		.min_containers = 2,
-		.growth_containers = 1,
-		.tail_free_pct = 35,
-		.shrink_free_pct = 50,
-		.auto_grow = 1,
-		.new_container_bytes = CONTAINER,
-	};
-	if (mux) {
-		struct clfs_md_stream *s3 = &md->streams[3];
-
-		md->log_flags = CLFS_MD_LOG_MULTIPLEXED | CLFS_MD_LOG_ARCHIVED;
-		s0->archive_tail_lsn = LSN(5, 0x1000, 0);
-		s3->state = CLFS_STREAM_ACTIVE;
-		s3->created_lsn = LSN(6, 0, 0);
-		s3->last_lsn = LSN(7, 0x1000, 1);
-	}
+	fx_make_md(md, SECTOR, mux);
 }
 
 static struct clfs_md *alloc_md(struct kunit *test, bool mux)
@@ -189,12 +136,12 @@ static void clfs_format_block_crc_seed_is_crc_of_uuid(struct kunit *test)
 {
 	u8 other[16];
 
-	KUNIT_EXPECT_EQ(test, clfs_log_crc_seed(fixture_uuid),
-			clfs_crc32c(~0U, fixture_uuid, 16));
-	memcpy(other, fixture_uuid, 16);
+	KUNIT_EXPECT_EQ(test, clfs_log_crc_seed(fx_uuid),
+			clfs_crc32c(~0U, fx_uuid, 16));
+	memcpy(other, fx_uuid, 16);
 	other[15] ^= 0x80;
 	KUNIT_EXPECT_NE(test, clfs_log_crc_seed(other),
-			clfs_log_crc_seed(fixture_uuid));
+			clfs_log_crc_seed(fx_uuid));
 }
 
 /* ---- metadata: valid copies ------------------------------------------- */
@@ -676,7 +623,7 @@ static void clfs_format_format_makes_valid_fresh_log(struct kunit *test)
 	struct clfs_md_geometry geo = md->geo;
 	u8 *buf;
 
-	KUNIT_ASSERT_EQ(test, clfs_md_format(md, &geo, 3, 0, fixture_uuid), 0);
+	KUNIT_ASSERT_EQ(test, clfs_md_format(md, &geo, 3, 0, fx_uuid), 0);
 	KUNIT_EXPECT_EQ(test, md->generation, 0ULL);
 	KUNIT_EXPECT_EQ(test, md->epoch, 1U);
 	KUNIT_EXPECT_EQ(test, md->recovery_lsn, LSN(CLFS_CID_FIRST, 0, 0));
@@ -690,7 +637,7 @@ static void clfs_format_format_makes_valid_fresh_log(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, clfs_md_format(md, &geo, 1,
 					     CLFS_MD_LOG_MULTIPLEXED,
-					     fixture_uuid), 0);
+					     fx_uuid), 0);
 	KUNIT_EXPECT_EQ(test, md->streams[0].state, CLFS_STREAM_NONE);
 }
 
@@ -700,21 +647,21 @@ static void clfs_format_format_refuses_bad_parameters(struct kunit *test)
 	struct clfs_md *md = alloc_md(test, false);
 	struct clfs_md_geometry geo = md->geo;
 
-	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 0, 0, fixture_uuid),
+	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 0, 0, fx_uuid),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, NR_SLOTS + 1, 0,
-					     fixture_uuid), -EINVAL);
+					     fx_uuid), -EINVAL);
 	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 1, 1U << 5,
-					     fixture_uuid), -EINVAL);
+					     fx_uuid), -EINVAL);
 	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 1, 0, zero_uuid),
 			-EINVAL);
 	geo.nr_slots = 5000;	/* must not write past the table */
-	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 5000, 0, fixture_uuid),
+	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 5000, 0, fx_uuid),
 			-EINVAL);
 	geo = md->geo;
 	geo.device_bytes = DEV_BYTES;
 	geo.sector_bytes = 2048;
-	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 1, 0, fixture_uuid),
+	KUNIT_EXPECT_EQ(test, clfs_md_format(md, &geo, 1, 0, fx_uuid),
 			-EINVAL);
 }
 
