@@ -21,47 +21,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "ktest_modules.h"
 
-#define MODDIR		"/clfs/modules"
 #define MD_COPY_BYTES	(64 * 1024)	/* clfs_format.h: CLFS_MD_COPY_BYTES */
 #define RECORDS		1500		/* ~2.2 MiB: crosses 1 MiB containers */
-
-static int load(const char *ko, const char *params)
-{
-	char path[128];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), MODDIR "/%s", ko);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0);
-	ret = ret ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int unload(const char *name)
-{
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-/* One clfs_disktest operation; returns its result (0 or -errno). */
-static int disktest(const char *dev, const char *fmt, ...)
-{
-	char params[256];
-	va_list ap;
-	int n, ret;
-
-	n = snprintf(params, sizeof(params), "dev=%s ", dev);
-	va_start(ap, fmt);
-	vsnprintf(params + n, sizeof(params) - n, fmt, ap);
-	va_end(ap);
-	ret = load("clfs_disktest.ko", params);
-	if (!ret)
-		unload("clfs_disktest");
-	return ret;
-}
 
 /* Unload and load clfs.ko again: the log must come back from disk alone. */
 static int reload_clfs(void)
