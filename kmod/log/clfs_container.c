@@ -118,11 +118,15 @@ int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn)
 	if (!clfs_lsn_is_valid(lsn) || blk < log->md->recovery_lsn || blk > head ||
 	    clfs_lsn_container(blk) >= log->md->next_cid)
 		goto out;
+	/* Recovery must start where the log itself put a block. */
+	if (blk != head && !clfs_blkidx_has(&log->blkidx, blk))
+		goto out;
 	memcpy(next, log->md, sizeof(*next));
 	next->recovery_lsn = blk;
 	ret = clfs_md_commit(log);
 	if (ret)
 		goto out;
+	clfs_blkidx_trim(&log->blkidx, blk);
 
 	memcpy(next, log->md, sizeof(*next));
 	for (i = 0; i < next->geo.nr_slots; i++) {

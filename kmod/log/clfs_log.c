@@ -118,6 +118,7 @@ static void clfs_log_free(struct clfs_log *log)
 	kvfree(log->md_buf);
 	kfree(log->stream_last);
 	clfs_holes_free(log);
+	clfs_blkidx_free(&log->blkidx);
 	kvfree(log->md_next);
 	kvfree(log->md);
 	kfree(log);
@@ -152,6 +153,7 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 	strscpy(log->name, s->name, sizeof(log->name));
 	mutex_init(&log->md_lock);
 	spin_lock_init(&log->hole_lock);
+	clfs_blkidx_init(&log->blkidx);
 	INIT_LIST_HEAD(&log->holes);
 	log->md = kvzalloc(sizeof(*log->md), GFP_KERNEL);
 	log->md_next = kvzalloc(sizeof(*log->md_next), GFP_KERNEL);

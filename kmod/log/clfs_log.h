@@ -11,6 +11,7 @@
  *   clfs_log.c       create (format), open, close, query
  *   clfs_recover.c   finding the end of the log when it is opened
  *   clfs_holes.c     the ranges of a stream's LSNs set end of log removed
+ *   clfs_blkidx.c    where the blocks start, so client LSNs can be checked
  *   clfs_container.c activating, freeing, adding, removing, scanning
  *   clfs_write.c     building blocks, writing them, flushing, shutdown
  *
@@ -39,6 +40,22 @@ struct clfs_streams;
 struct kvec;
 
 /**
+ * struct clfs_blkidx - LSNs of the log's blocks from the recovery start on
+ * @lock: protects the fields below
+ * @lsn: a ring of @cap entries (a power of two), sorted
+ * @cap: its size
+ * @first: the ring index of the oldest entry
+ * @nr: entries in use
+ */
+struct clfs_blkidx {
+	spinlock_t lock;
+	u64 *lsn;
+	u32 cap;
+	u32 first;
+	u32 nr;
+};
+
+/**
  * struct clfs_log - an open log
  * @storage: the device
  * @owns_storage: release @storage on close (opened by path)
@@ -54,6 +71,7 @@ struct kvec;
  * @recovered_blocks: valid blocks the open-time scan found
  * @stream_last: per stream id, the youngest record the open-time scan found
  *	(CLFS_LSN_NULL if none); the stream layer takes it from there
+ * @blkidx: where the blocks from the recovery start to the head start
  * @hole_lock: protects @holes
  * @holes: struct clfs_hole, the stream ranges set end of log removed
  * @streams: the stream layer's state (kmod/stream), NULL until it attaches
@@ -88,6 +106,7 @@ struct clfs_log {
 	bool read_only;
 	u64 recovered_blocks;
 	u64 *stream_last;
+	struct clfs_blkidx blkidx;
 	spinlock_t hole_lock;
 	struct list_head holes;
 	struct clfs_streams *streams;
@@ -133,6 +152,14 @@ int clfs_log_check_writable(struct clfs_log *log);
 int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch);
 int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
 			struct clfs_blk *blk);
+
+/* clfs_blkidx.c */
+void clfs_blkidx_init(struct clfs_blkidx *x);
+void clfs_blkidx_free(struct clfs_blkidx *x);
+int clfs_blkidx_reserve(struct clfs_blkidx *x);
+int clfs_blkidx_add(struct clfs_blkidx *x, u64 lsn);
+bool clfs_blkidx_has(struct clfs_blkidx *x, u64 lsn);
+void clfs_blkidx_trim(struct clfs_blkidx *x, u64 below);
 
 /* clfs_holes.c */
 struct clfs_hole;

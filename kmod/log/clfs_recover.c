@@ -128,6 +128,10 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 			}
 			break;
 		}
+		ret = clfs_blkidx_reserve(&log->blkidx) ?:
+		      clfs_blkidx_add(&log->blkidx, lsn);
+		if (ret)
+			break;
 		log->recovered_blocks++;
 		/* Blocks below created_lsn belong to an earlier stream of this id. */
 		if (blk.nr_records &&
@@ -165,6 +169,8 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
  *
  * Only blocks whose write has completed can be read (before head and
  * completed positions); the open block and blocks in flight give -EAGAIN.
+ * Only positions where the log put a block, from the recovery start on,
+ * are read at all (clfs_blkidx.c).
  *
  * Return: 0; -EINVAL for a bad @lsn or short @buf; -EAGAIN; a format error
  * (-ENODATA, -EUCLEAN, -ESTALE, -ENOENT) if no valid block is there; -EIO.
@@ -187,6 +193,11 @@ int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
 	mutex_lock(&log->md_lock);
 	ret = clfs_read_block_at(log, lsn, 0, buf, blk);
 	mutex_unlock(&log->md_lock);
+	/* A well-formed block a client built inside a record is no block. */
+	if (!ret && !clfs_blkidx_has(&log->blkidx, lsn)) {
+		memset(blk, 0, sizeof(*blk));
+		ret = -ENODATA;
+	}
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_log_read_block);

@@ -272,6 +272,10 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 	if (ret)
 		goto fail;
 
+	/* Room for its index entry, now that no other block is open. */
+	ret = clfs_blkidx_reserve(&log->blkidx);
+	if (ret)
+		goto release;
 	cid = clfs_lsn_container(pos);
 	mutex_lock(&log->md_lock);
 	if (cid >= md->next_cid)
@@ -552,6 +556,16 @@ int clfs_wblk_submit(struct clfs_wblk *b)
 	b->io.end_io = clfs_wblk_end_io;
 	b->io.private = b;
 
+	/*
+	 * Indexed before the head moves past it, so a reader never finds a
+	 * completed block missing from the index; outside log->lock, which
+	 * I/O completion takes.
+	 */
+	if (clfs_blkidx_add(&log->blkidx, b->hdr.lsn)) {
+		clfs_log_shutdown(log, -EIO);
+		clfs_wblk_abort(b);
+		return -EIO;
+	}
 	spin_lock_irq(&log->lock);
 	if (log->shutdown) {
 		spin_unlock_irq(&log->lock);

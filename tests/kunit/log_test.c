@@ -939,6 +939,10 @@ static void clfs_log_advance_recovery_checks_lsn(struct kunit *test)
 							       0)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, clfs_log_advance_recovery(tl->log,
 							lsn_of(40, 0)), -EINVAL);
+	/* Inside a block: no block of the log starts there. */
+	KUNIT_ASSERT_GT(test, tl->blks[tl->nr_blks - 2].next_lsn, mid + 512);
+	KUNIT_EXPECT_EQ(test, clfs_log_advance_recovery(tl->log, mid + 512),
+			-EINVAL);
 	tl_info(tl, &b);
 	KUNIT_EXPECT_EQ(test, b.generation, a.generation);
 

@@ -822,6 +822,96 @@ static void clfs_tail_stream_created_over_a_lost_block_gets_restart_areas(
 }
 
 /* An ephemeral log has no archive tail. */
+/*
+ * A client can put a well-formed block - right magic, crc, LSN, epoch -
+ * inside its own record's data, on a sector boundary. It is no block of
+ * the log: reading it, or naming it as a base (which would make it the
+ * recovery start), is refused, before and after a reopen.
+ */
+static void clfs_tail_forged_block_inside_a_record_is_no_block(
+	struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 4, 0);
+	const u32 lead = 512 - CLFS_BLK_HDR_BYTES - CLFS_REC_HDR_BYTES;
+	struct clfs_rec rec = { .type = CLFS_REC_DATA, .data_bytes = 8 };
+	struct clfs_blk hdr = { .nr_records = 1, .stream_id = 0 };
+	struct kvec v = { .iov_len = lead + 512 };
+	struct clfs_append a = {
+		.entries = &v, .nr_entries = 1, .type = CLFS_RECORD_DATA,
+		.flags = CLFS_APPEND_FORCE_FLUSH,
+	};
+	struct clfs_read_ctx *c;
+	struct clfs_record out;
+	struct clfs_blk check;
+	u64 head, fake, lsn, off;
+	u8 *data, *fb;
+	int pass;
+
+	tt_open(tt, 0, 0);
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(tt->m[0]), 0);
+	head = tl_head(tt->tl);
+	fake = head + 512;
+
+	/* The forgery: one 8-byte record in a block claiming to be at @fake. */
+	data = tt->tl->data;
+	memset(data, 0x33, lead);
+	fb = data + lead;
+	memset(fb, 0, 512);
+	rec.lsn = fake;
+	KUNIT_ASSERT_GT(test, clfs_rec_encode(tt_log(tt)->md, &rec,
+					      fb + CLFS_BLK_HDR_BYTES,
+					      512 - CLFS_BLK_HDR_BYTES), 0);
+	memcpy(fb + CLFS_BLK_HDR_BYTES + CLFS_REC_HDR_BYTES, "FORGED!!", 8);
+	hdr.lsn = fake;
+	hdr.epoch = tt_log(tt)->md->epoch;
+	hdr.used_bytes = CLFS_BLK_HDR_BYTES + CLFS_REC_HDR_BYTES + 8;
+	KUNIT_ASSERT_EQ(test, clfs_blk_seal(tt_log(tt)->md, &hdr, fb, 512),
+			512);
+	v.iov_base = data;
+	KUNIT_ASSERT_EQ(test, clfs_reserve_and_append(tt->m[0], &a, &lsn), 0);
+	KUNIT_ASSERT_EQ(test, lsn, head);	/* first record of a new block */
+
+	for (pass = 0; pass < 2; pass++) {
+		/* On the device, the forgery does decode as a block there. */
+		KUNIT_ASSERT_EQ(test, clfs_md_lsn_to_dev(tt_log(tt)->md, fake,
+							 &off), 0);
+		KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tt->tl->m, off,
+						       tt->tl->buf, 512), 0);
+		KUNIT_ASSERT_EQ(test, clfs_blk_decode(tt_log(tt)->md, fake, 0,
+						      tt->tl->buf, 512,
+						      &check), 0);
+		/* Yet the log never put a block there. */
+		KUNIT_EXPECT_EQ(test, clfs_log_read_block(tt_log(tt), fake,
+							  tt->tl->buf,
+							  CLFS_BLK_MAX_BYTES,
+							  &check), -ENODATA);
+		KUNIT_EXPECT_EQ(test,
+				PTR_ERR_OR_ZERO(clfs_read_log_record(tt->m[0],
+					fake, CLFS_READ_FORWARD,
+					CLFS_FILTER_DATA, &out)), -ENOENT);
+		KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], fake),
+				-EINVAL);	/* after the last record */
+		/* The real record reads back whole, forgery included. */
+		c = clfs_read_log_record(tt->m[0], head, CLFS_READ_FORWARD,
+					 CLFS_FILTER_DATA, &out);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+		KUNIT_EXPECT_EQ(test, out.data_bytes, lead + 512);
+		KUNIT_EXPECT_EQ(test, memcmp(out.data, data, lead + 512), 0);
+		clfs_terminate_read_log(c);
+		tt_reopen(tt);
+	}
+	/* With a later record the forgery is below the last: still no record. */
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 100, CLFS_APPEND_FORCE_FLUSH,
+					NULL), 0);
+	KUNIT_EXPECT_EQ(test, clfs_advance_base(tt->m[0], fake), -ENOENT);
+	KUNIT_EXPECT_EQ(test, clfs_set_end_of_log(tt->m[0], fake), -ENOENT);
+	KUNIT_EXPECT_EQ(test,
+			PTR_ERR_OR_ZERO(clfs_read_log_record(tt->m[0], fake,
+							     CLFS_READ_FORWARD,
+							     CLFS_FILTER_DATA,
+							     &out)), -ENOENT);
+}
+
 static void clfs_tail_ephemeral_log_refuses_archive_tail(struct kunit *test)
 {
 	struct tt *tt = tt_new(test, 512, 3, 0);
@@ -1027,6 +1117,7 @@ static struct kunit_case clfs_tail_cases[] = {
 	KUNIT_CASE(clfs_tail_stream_created_over_a_lost_block_gets_restart_areas),
 	KUNIT_CASE(clfs_tail_ephemeral_log_refuses_archive_tail),
 	KUNIT_CASE(clfs_tail_read_only_log_refuses_tail_changes),
+	KUNIT_CASE(clfs_tail_forged_block_inside_a_record_is_no_block),
 	KUNIT_CASE_PARAM(clfs_tail_crash_in_a_tail_commit_keeps_old_or_new,
 			 tail_crash_gen_params),
 	{}
