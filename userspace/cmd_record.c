@@ -583,8 +583,7 @@ static int read_run(const struct options *opt, int argc, char **argv)
 	}
 	switch (kw) {
 	case START_FIRST:
-		lsn = si.base_lsn != CLFS_LSN_NULL ? si.base_lsn :
-		      si.created_lsn;
+		lsn = si.first_lsn;
 		break;
 	case START_LAST:
 		lsn = si.last_lsn;
@@ -617,13 +616,8 @@ static int read_run(const struct options *opt, int argc, char **argv)
 	}
 	ctx = clfs_read_record(s.marshal, lsn, mode, kfilter, &r.rec);
 	if (ctx < 0) {
-		if (ctx == -ENOENT && kw == START_FIRST)
-			print_msg(stderr, "read", NULL,
-				  "%s: stream %u has no base LSN and no record where it began (%s): give an LSN",
-				  s.dev, stream, lsn_str(b, lsn));
-		else
-			report("read", ERR_READ, ctx, "%s: stream %u: read %s",
-			       s.dev, stream, lsn_str(b, lsn));
+		report("read", ERR_READ, ctx, "%s: stream %u: read %s",
+		       s.dev, stream, lsn_str(b, lsn));
 		ret = 1;
 		goto out;
 	}
@@ -648,7 +642,7 @@ const struct command read_command = {
 	"  --previous   along each record's previous LSN, to one without\n"
 	"  --undo-next  along each record's undo-next LSN, to one without\n"
 	"START is an LSN (0x... hexadecimal or decimal) or a place of the\n"
-	"stream: first (its base, or where it began if it has no base), last,\n"
+	"stream: first (its base, or its first record if it has no base), last,\n"
 	"base or restart (its newest restart area). The default is first for\n"
 	"--forward and last otherwise. An empty stream prints nothing. Records\n"
 	"not yet flushed are read too.\n"

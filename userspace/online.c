@@ -398,6 +398,7 @@ void print_stream_info(const struct clfs_stream_info *si, struct json *j)
 		size_t off;
 	} lsns[] = {
 		{ "created_lsn", "created", offsetof(struct clfs_stream_info, created_lsn) },
+		{ "first_lsn", "first", offsetof(struct clfs_stream_info, first_lsn) },
 		{ "base_lsn", "base", offsetof(struct clfs_stream_info, base_lsn) },
 		{ "last_lsn", "last", offsetof(struct clfs_stream_info, last_lsn) },
 		{ "archive_tail_lsn", "archive tail",

@@ -117,6 +117,7 @@ static void clfs_log_free(struct clfs_log *log)
 		clfs_storage_release(log->storage);
 	kvfree(log->md_buf);
 	kfree(log->stream_last);
+	kfree(log->stream_first);
 	clfs_holes_free(log);
 	clfs_blkidx_free(&log->blkidx);
 	kvfree(log->md_next);
@@ -159,8 +160,10 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 	log->md_next = kvzalloc(sizeof(*log->md_next), GFP_KERNEL);
 	log->md_buf = kvzalloc(CLFS_MD_COPY_BYTES, GFP_KERNEL);
 	log->stream_last = kcalloc(CLFS_MAX_STREAMS, sizeof(u64), GFP_KERNEL);
+	log->stream_first = kcalloc(CLFS_MAX_STREAMS, sizeof(u64), GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!log->md || !log->md_next || !log->md_buf || !log->stream_last)
+	if (!log->md || !log->md_next || !log->md_buf || !log->stream_last ||
+	    !log->stream_first)
 		goto fail;
 
 	ret = clfs_md_read(s, log->md, log->name);

@@ -71,6 +71,7 @@ struct clfs_blkidx {
  * @recovered_blocks: valid blocks the open-time scan found
  * @stream_last: per stream id, the youngest record the open-time scan found
  *	(CLFS_LSN_NULL if none); the stream layer takes it from there
+ * @stream_first: likewise, the oldest
  * @blkidx: where the blocks from the recovery start to the head start
  * @hole_lock: protects @holes
  * @holes: struct clfs_hole, the stream ranges set end of log removed
@@ -106,6 +107,7 @@ struct clfs_log {
 	bool read_only;
 	u64 recovered_blocks;
 	u64 *stream_last;
+	u64 *stream_first;
 	struct clfs_blkidx blkidx;
 	spinlock_t hole_lock;
 	struct list_head holes;

@@ -142,6 +142,9 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 				if (ret)
 					break;
 			} else {
+				if (!log->stream_first[blk.stream_id])
+					log->stream_first[blk.stream_id] =
+						blk.lsn;
 				log->stream_last[blk.stream_id] =
 					blk.lsn + blk.nr_records - 1;
 			}

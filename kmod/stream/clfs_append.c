@@ -242,6 +242,8 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 		clfs_resv_undo(ss, id, a->nr_reserve, a->reserve);
 	if (!ret) {
 		ss->st[m->stream->id].last_lsn = *lsn;
+		if (!ss->st[m->stream->id].first_lsn)
+			ss->st[m->stream->id].first_lsn = *lsn;
 		if (a->flags & CLFS_APPEND_FORCE_APPEND)
 			ret = clfs_append_submit_cur(ss);
 		/*

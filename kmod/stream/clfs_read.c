@@ -112,18 +112,7 @@ static void clfs_read_get_bounds(struct clfs_read_ctx *c,
 	mutex_lock(&log->md_lock);
 	st = &log->md->streams[clfs_read_stream_id(c)];
 	b->created = st->created_lsn;
-	/*
-	 * Records between the archive tail and the base stay readable. An
-	 * archived log whose stream has no archive tail yet has archived
-	 * nothing, so keeps (and reads) everything.
-	 */
-	start = st->base_lsn;
-	if (log->md->log_flags & CLFS_MD_LOG_ARCHIVED) {
-		if (st->archive_tail_lsn == CLFS_LSN_NULL)
-			start = CLFS_LSN_NULL;
-		else if (st->archive_tail_lsn < start)
-			start = st->archive_tail_lsn;
-	}
+	start = clfs_stream_start(log->md, st);
 	/* Below the recovery start, containers may already be recycled. */
 	b->recovery = log->md->recovery_lsn;
 	b->start = max(start, b->recovery);

@@ -36,9 +36,11 @@ int clfs_streams_attach(struct clfs_log *log)
 	mutex_init(&ss->append_lock);
 	INIT_DELAYED_WORK(&ss->flush_work, clfs_append_flush_worker);
 	ss->flush_delay = msecs_to_jiffies(CLFS_FLUSH_DELAY_MS);
-	for (i = 0; i < CLFS_MAX_STREAMS; i++)
+	for (i = 0; i < CLFS_MAX_STREAMS; i++) {
 		ss->st[i].last_lsn = max(log->stream_last[i],
 					 log->md->streams[i].last_lsn);
+		ss->st[i].first_lsn = log->stream_first[i];
+	}
 	if (clfs_resv_attach(ss)) {
 		kfree(ss);
 		return -ENOMEM;
@@ -136,6 +138,7 @@ static int clfs_stream_begin(struct clfs_streams *ss, u32 id)
 	mutex_unlock(&log->md_lock);
 	if (!ret) {
 		ss->st[id].last_lsn = CLFS_LSN_NULL;
+		ss->st[id].first_lsn = CLFS_LSN_NULL;
 		clfs_resv_drop_stream(ss, id);
 		clfs_holes_forget(log, id, U64_MAX);
 	}
@@ -266,6 +269,7 @@ int clfs_stream_delete(struct clfs_log *log, u32 stream_id)
 	mutex_unlock(&log->md_lock);
 	if (!ret) {
 		ss->st[stream_id].last_lsn = CLFS_LSN_NULL;
+		ss->st[stream_id].first_lsn = CLFS_LSN_NULL;
 		clfs_resv_drop_stream(ss, stream_id);
 		clfs_holes_forget(log, stream_id, U64_MAX);
 		/*
@@ -316,6 +320,7 @@ int clfs_stream_query(struct clfs_stream *s, struct clfs_stream_info *info)
 {
 	struct clfs_log *log = s->log;
 	const struct clfs_md_stream *st;
+	u64 start;
 
 	memset(info, 0, sizeof(*info));
 	info->stream_id = s->id;
@@ -325,9 +330,12 @@ int clfs_stream_query(struct clfs_stream *s, struct clfs_stream_info *info)
 	info->base_lsn = st->base_lsn;
 	info->archive_tail_lsn = st->archive_tail_lsn;
 	info->restart_lsn = st->restart_lsn;
+	start = clfs_stream_start(log->md, st);
 	mutex_unlock(&log->md_lock);
 	mutex_lock(&log->streams->append_lock);
 	info->last_lsn = log->streams->st[s->id].last_lsn;
+	/* Where a forward read of everything still kept begins. */
+	info->first_lsn = start ?: log->streams->st[s->id].first_lsn;
 	mutex_unlock(&log->streams->append_lock);
 	spin_lock_irq(&log->lock);
 	info->flushed_lsn = log->durable_lsn;

@@ -35,11 +35,13 @@
  * @open_count: handles from clfs_stream_open()
  * @nr_marshal: marshalling areas on those handles
  * @last_lsn: youngest record appended, or found by recovery
+ * @first_lsn: oldest record since the stream began, likewise
  */
 struct clfs_stream_state {
 	u32 open_count;
 	u32 nr_marshal;
 	u64 last_lsn;
+	u64 first_lsn;
 };
 
 /**
@@ -99,6 +101,26 @@ struct clfs_marshal {
 	u32 reading;
 	wait_queue_head_t wait;
 };
+
+/*
+ * The oldest LSN the clients still read from, by the metadata: the base;
+ * in an archived log the archive tail if older, and nothing (NULL, all of
+ * the stream) while the archive tail is unset, since nothing is archived.
+ * Records between the archive tail and the base stay readable.
+ */
+static inline u64 clfs_stream_start(const struct clfs_md *md,
+				    const struct clfs_md_stream *st)
+{
+	u64 start = st->base_lsn;
+
+	if (md->log_flags & CLFS_MD_LOG_ARCHIVED) {
+		if (st->archive_tail_lsn == CLFS_LSN_NULL)
+			start = CLFS_LSN_NULL;
+		else if (st->archive_tail_lsn < start)
+			start = st->archive_tail_lsn;
+	}
+	return start;
+}
 
 /* clfs_stream.c */
 int clfs_streams_attach(struct clfs_log *log);

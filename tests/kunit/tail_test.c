@@ -912,6 +912,52 @@ static void clfs_tail_forged_block_inside_a_record_is_no_block(
 							     &out)), -ENOENT);
 }
 
+/*
+ * first_lsn names where a forward read of everything kept begins: the
+ * stream's first record (not its created_lsn, where another stream's
+ * block may sit), then its base once it has one; found again by recovery.
+ */
+static void clfs_tail_first_lsn_is_where_reads_begin(struct kunit *test)
+{
+	struct tt *tt = tt_new(test, 512, 4, CLFS_LOG_MULTIPLEXED);
+	struct clfs_stream_info info;
+	struct clfs_record out;
+	struct clfs_read_ctx *c;
+	struct tt_rec a, b[3];
+
+	tt_create(tt, 0);
+	tt_create(tt, 1);
+	tt_query(tt, 1, &info);
+	KUNIT_EXPECT_EQ(test, info.first_lsn, CLFS_LSN_NULL);
+	/* Stream 0's block takes the place where stream 1 began. */
+	KUNIT_ASSERT_EQ(test, tt_append(tt, 0, 64, 0, &a), 0);
+	KUNIT_EXPECT_EQ(test, clfs_lsn_block(a.lsn), info.created_lsn);
+	tt_append_n(tt, 1, 3, b);
+	tt_query(tt, 1, &info);
+	KUNIT_EXPECT_EQ(test, info.first_lsn, b[0].lsn);
+	KUNIT_EXPECT_NE(test, info.first_lsn, info.created_lsn);
+	c = clfs_read_log_record(tt->m[1], info.first_lsn, CLFS_READ_FORWARD,
+				 CLFS_FILTER_ALL, &out);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	clfs_terminate_read_log(c);
+
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(tt->m[1]), 0);
+	tt_crash_reopen(tt);
+	tt_query(tt, 1, &info);
+	KUNIT_EXPECT_EQ(test, info.first_lsn, b[0].lsn);
+	KUNIT_ASSERT_EQ(test, clfs_advance_base(tt->m[1], b[1].lsn), 0);
+	tt_query(tt, 1, &info);
+	KUNIT_EXPECT_EQ(test, info.first_lsn, b[1].lsn);
+	tt_reopen(tt);
+	tt_query(tt, 1, &info);
+	KUNIT_EXPECT_EQ(test, info.first_lsn, b[1].lsn);
+	KUNIT_ASSERT_EQ(test, clfs_stream_reset(tt->s[1]), 0);
+	tt_query(tt, 1, &info);
+	KUNIT_EXPECT_EQ(test, info.first_lsn, CLFS_LSN_NULL);
+	tt_query(tt, 0, &info);
+	KUNIT_EXPECT_EQ(test, info.first_lsn, a.lsn);
+}
+
 static void clfs_tail_ephemeral_log_refuses_archive_tail(struct kunit *test)
 {
 	struct tt *tt = tt_new(test, 512, 3, 0);
@@ -1118,6 +1164,7 @@ static struct kunit_case clfs_tail_cases[] = {
 	KUNIT_CASE(clfs_tail_ephemeral_log_refuses_archive_tail),
 	KUNIT_CASE(clfs_tail_read_only_log_refuses_tail_changes),
 	KUNIT_CASE(clfs_tail_forged_block_inside_a_record_is_no_block),
+	KUNIT_CASE(clfs_tail_first_lsn_is_where_reads_begin),
 	KUNIT_CASE_PARAM(clfs_tail_crash_in_a_tail_commit_keeps_old_or_new,
 			 tail_crash_gen_params),
 	{}

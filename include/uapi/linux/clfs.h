@@ -32,7 +32,7 @@
  * minor >= the minor it was built against.
  */
 #define CLFS_ABI_MAJOR		0
-#define CLFS_ABI_MINOR		2
+#define CLFS_ABI_MINOR		3
 
 /**
  * struct clfs_version - answer of CLFS_IOC_GET_VERSION
@@ -187,6 +187,9 @@ struct clfs_container_info {
  * @reserved_bytes: log space reserved for future records of the stream
  * @reserved_records: records those reservations are for
  * @reserved1: zero
+ * @first_lsn: the oldest record a read can start at: the base (or, in an
+ *	archived log, the archive tail when it is older), else the stream's
+ *	first record since it began; CLFS_LSN_NULL if it has none
  * @reserved: zero
  */
 struct clfs_stream_info {
@@ -201,7 +204,8 @@ struct clfs_stream_info {
 	__u64 reserved_bytes;
 	__u32 reserved_records;
 	__u32 reserved1;
-	__u64 reserved[6];
+	__u64 first_lsn;
+	__u64 reserved[5];
 };
 
 /* ---- ioctls ------------------------------------------------------------ */
