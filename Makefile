@@ -52,8 +52,7 @@ check: deps
 	@scripts/check.sh
 
 run: deps
-	@scripts/run-guest.sh --kernel $(KERNEL) --name demo --show \
-		--disk 256M demo
+	@scripts/demo.sh $(KERNEL)
 
 suite: deps
 	@test -n "$(SUITE)" || { echo "usage: make suite SUITE=<kunit suite or test program>"; exit 2; }

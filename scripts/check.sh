@@ -10,13 +10,15 @@
 #   build     clfs.ko with W=1 against the debug, stock 6.1 and 6.12 kernels
 #   debug     KUnit suites and userspace tests in the debug kernel
 #   crash     concurrent appends, the guest stopped mid-way, recovery
+#   demo      the main job (make run): a clfsctl session, a crash, and no
+#             acknowledged record lost
 #   stock     userspace tests on Debian's stock 6.1 kernel
 #   lts       userspace tests on Debian's 6.12 LTS kernel
 #   selftest  the harness catches a failing KUnit case, KASAN and a hang
 # Set STAGES to run only some, e.g. STAGES="host debug" make check.
 . "$(dirname "$0")/lib.sh"
 
-STAGES=${STAGES:-host build debug crash stock lts selftest}
+STAGES=${STAGES:-host build debug crash demo stock lts selftest}
 cd "$CLFS_TOP"
 results=$CLFS_OUT/results
 rm -rf "$results"
@@ -104,6 +106,18 @@ stage_crash() {
 	log "crash test: highest acknowledged seq + 1 per thread: ${acks:-none}"
 	guest crash-verify debug crash_verify --disks-from crash-write \
 		--cmdline "clfs.acks=${acks:-0}"
+}
+# The README's main job, checked: its two boots and its verdict.
+stage_demo() {
+	local r
+	expect_doc demo
+	cases=()
+	check main_job_loses_no_acknowledged_record "$CLFS_TOP/scripts/demo.sh" stock
+	ktap doc demo "${cases[@]}" >"$results/demo.ktap"
+	for r in demo-crash demo-recover; do
+		expect_doc "$r"
+		cp "$CLFS_OUT/runs/$r/result.ktap" "$results/$r.ktap" 2>/dev/null || true
+	done
 }
 stage_stock() { guest stock stock utest -d 256M; }
 stage_lts() { guest lts lts utest -d 256M:4096:nvme; }

@@ -33,6 +33,7 @@ static const struct command *const commands[] = {
 	&truncate_command,
 	&archive_tail_command,
 	&flush_command,
+	&load_command,
 	&check_command,
 	&dump_command,
 };

@@ -73,6 +73,7 @@ extern const struct command advance_base_command; /* cmd_record.c */
 extern const struct command truncate_command;	/* cmd_record.c */
 extern const struct command archive_tail_command; /* cmd_record.c */
 extern const struct command flush_command;	/* cmd_record.c */
+extern const struct command load_command;	/* cmd_load.c */
 extern const struct command check_command;	/* cmd_offline.c */
 extern const struct command dump_command;	/* cmd_offline.c */
 
