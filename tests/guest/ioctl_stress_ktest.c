@@ -19,8 +19,9 @@
  * must succeed that the test cannot pass vacuously.
  *
  * At the end every descriptor is closed, the log must open again and each
- * stream read forward from its base, and clfs.ko must unload (nothing
- * leaked a reference); it is loaded again for the programs that follow.
+ * stream read forward from its first_lsn (its base) to its last record,
+ * and clfs.ko must unload (nothing leaked a reference); it is loaded again
+ * for the programs that follow.
  * KASAN, lockdep and WARN reports are caught by the harness from the
  * kernel log.
  */
@@ -446,7 +447,13 @@ static void op_append(struct worker *w)
 		a.reserve = PTR(res);
 	}
 	if (chance(w, 20)) {
+		/*
+		 * Some "bad" pointers are readable (the read-only page, the
+		 * edge of the unmapped one): should such a call succeed, its
+		 * record is not the pattern, so it must not look like one.
+		 */
 		valid = false;
+		w->data[0] ^= 0xff;
 		switch (rn(w, 12)) {
 		case 0:		/* larger than the block, or than any block */
 			len = chance(w, 50) ? w->s[si].block + rn(w, 4096) :
@@ -880,8 +887,10 @@ static void op_query(struct worker *w)
 
 	i = find_slot(w, K_STREAM);
 	if (i >= 0 && chance(w, 50)) {
-		judge(w, ioctl(w->s[i].fd, CLFS_IOC_STREAM_QUERY, &si), true,
-		      "stream query");
+		/* Where a forward read begins: worth reading from later. */
+		if (judge(w, ioctl(w->s[i].fd, CLFS_IOC_STREAM_QUERY, &si), true,
+			  "stream query") == 0 && si.stream_id == w->s[i].sid)
+			keep_lsn(w, si.stream_id, si.first_lsn);
 		return;
 	}
 	i = find_slot(w, K_LOG);
@@ -1307,6 +1316,7 @@ static int read_stream(struct __test_metadata *_metadata, int log, __u32 sid,
 	struct clfs_ioc_read r = { 0 };
 	struct clfs_stream_info si;
 	int s, m, ctx, n = 0;
+	__u64 last = 0;
 
 	s = stream_open(log, sid);
 	if (s < 0)
@@ -1321,15 +1331,26 @@ static int read_stream(struct __test_metadata *_metadata, int log, __u32 sid,
 		n = -errno;
 		goto out;
 	}
-	TH_LOG("stream %u: created %#llx base %#llx last %#llx restart %#llx",
+	TH_LOG("stream %u: created %#llx first %#llx base %#llx last %#llx restart %#llx",
 	       sid, (unsigned long long)si.created_lsn,
+	       (unsigned long long)si.first_lsn,
 	       (unsigned long long)si.base_lsn,
 	       (unsigned long long)si.last_lsn,
 	       (unsigned long long)si.restart_lsn);
-	/* A reset stream has no base: read its last record alone. */
-	r.lsn = si.base_lsn != CLFS_LSN_NULL ? si.base_lsn : si.last_lsn;
-	if (r.lsn == CLFS_LSN_NULL)
+	/* A forward read begins at first_lsn: the base, if there is one. */
+	if (si.base_lsn != CLFS_LSN_NULL && si.first_lsn != si.base_lsn) {
+		TH_LOG("stream %u: first_lsn is not the base", sid);
+		n = -EINVAL;
 		goto out;
+	}
+	r.lsn = si.first_lsn;
+	if (r.lsn == CLFS_LSN_NULL) {
+		if (si.last_lsn != CLFS_LSN_NULL) {
+			TH_LOG("stream %u: records but no first_lsn", sid);
+			n = -EINVAL;
+		}
+		goto out;
+	}
 	r.mode = CLFS_READ_FORWARD;
 	r.filter = CLFS_FILTER_ALL;
 	r.rec.buf = PTR(buf);
@@ -1342,6 +1363,7 @@ static int read_stream(struct __test_metadata *_metadata, int log, __u32 sid,
 		goto out;
 	}
 	do {
+		last = r.rec.lsn;
 		if (check_record(buf, r.rec.buf_bytes, r.rec.data_bytes) < 0) {
 			TH_LOG("stream %u: record %#llx is damaged", sid,
 			       (unsigned long long)r.rec.lsn);
@@ -1357,6 +1379,13 @@ static int read_stream(struct __test_metadata *_metadata, int log, __u32 sid,
 		TH_LOG("stream %u: READ_NEXT after %d records: errno %d", sid,
 		       n, errno);
 		n = -errno;
+	}
+	/* After a clean close, every record up to the last is there. */
+	if (n > 0 && last != si.last_lsn) {
+		TH_LOG("stream %u: the forward read ended at %#llx, not at the last record %#llx",
+		       sid, (unsigned long long)last,
+		       (unsigned long long)si.last_lsn);
+		n = -ENOENT;
 	}
 	close(ctx);
 out:
