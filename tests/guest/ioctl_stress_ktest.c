@@ -88,7 +88,7 @@ static const char *const counter_names[NR_COUNTERS] = {
 struct shared {
 	__u64 count[NR_COUNTERS];
 	__u32 trouble;
-	char msg[NR_TROUBLE][200];
+	char msg[NR_TROUBLE][300];
 	/* What each worker was doing, for a report on a hang. */
 	__u32 op[NR_WORKERS];
 	__u32 seed[NR_WORKERS];
@@ -104,7 +104,7 @@ static void count(int c)
 static void trouble(int worker, __u32 seed, const char *fmt, ...)
 {
 	__u32 i = __atomic_fetch_add(&sh->trouble, 1, __ATOMIC_RELAXED);
-	char line[160];
+	char line[256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -135,6 +135,16 @@ static void fill_record(__u8 *buf, __u32 len, __u32 tag)
 	memcpy(buf, v, sizeof(v));
 	for (i = sizeof(v); i < len; i++)
 		buf[i] = pat(tag, i);
+}
+
+/*
+ * Make a filled record uncheckable (its bytes will not be the pattern:
+ * padded, or taken from a bad pointer). Setting rather than flipping, so
+ * that doing it twice still does it.
+ */
+static void spoil_record(__u8 *buf)
+{
+	buf[0] = (__u8)~VMAGIC;
 }
 
 /* 0 unless @buf holds a record fill_record() made, damaged. */
@@ -379,11 +389,19 @@ static void check_read(struct worker *w, const struct clfs_ioc_record *r,
 	if (r->buf != PTR(w->rbuf))
 		return;
 	ok = check_record(w->rbuf, r->buf_bytes, r->data_bytes);
-	if (ok < 0)
-		W_TROUBLE(w, "%s: record %#llx (%u bytes) does not hold what was appended",
-			  what, (unsigned long long)r->lsn, r->data_bytes);
-	else if (ok > 0)
+	if (ok < 0) {
+		__u32 v[3], i, n = r->buf_bytes < r->data_bytes ?
+				  r->buf_bytes : r->data_bytes;
+
+		memcpy(v, w->rbuf, sizeof(v));
+		for (i = sizeof(v); i < n && w->rbuf[i] == pat(v[1], i); i++)
+			;
+		W_TROUBLE(w, "%s: record %#llx (%u bytes, type %u) does not hold what was appended: tag %#x len %u, byte %u is %#x",
+			  what, (unsigned long long)r->lsn, r->data_bytes,
+			  r->type, v[1], v[2], i, i < n ? w->rbuf[i] : 0);
+	} else if (ok > 0) {
 		count(C_VERIFIED);
+	}
 	if (r->type != CLFS_RECORD_DATA && r->type != CLFS_RECORD_RESTART)
 		W_TROUBLE(w, "%s: record %#llx has type %u", what,
 			  (unsigned long long)r->lsn, r->type);
@@ -438,7 +456,7 @@ static void op_append(struct worker *w)
 		/* Padded entries: no longer the pattern fill_record() made. */
 		a.entry_align = 1U << rn(w, 13);
 		if (n > 1 && a.entry_align > 1 && len >= 4)
-			w->data[0] ^= 0xff;
+			spoil_record(w->data);
 	}
 	if (chance(w, 5)) {
 		a.nr_reserve = 1 + rn(w, 3);
@@ -453,7 +471,7 @@ static void op_append(struct worker *w)
 		 * record is not the pattern, so it must not look like one.
 		 */
 		valid = false;
-		w->data[0] ^= 0xff;
+		spoil_record(w->data);
 		switch (rn(w, 12)) {
 		case 0:		/* larger than the block, or than any block */
 			len = chance(w, 50) ? w->s[si].block + rn(w, 4096) :
