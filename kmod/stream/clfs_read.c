@@ -409,6 +409,34 @@ static int clfs_read_step(struct clfs_read_ctx *c, struct clfs_record *out)
 	return clfs_read_chain(c, out);
 }
 
+/* A context and its block buffer, or NULL. */
+static struct clfs_read_ctx *clfs_read_ctx_alloc(struct clfs_marshal *m,
+						 u32 mode, u32 filter)
+{
+	struct clfs_read_ctx *c;
+
+	c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
+	if (!c->buf) {
+		kvfree(c);
+		return NULL;
+	}
+	mutex_init(&c->lock);
+	c->m = m;
+	c->mode = mode;
+	c->filter = filter;
+	return c;
+}
+
+static void clfs_read_ctx_release(struct clfs_read_ctx *c)
+{
+	mutex_destroy(&c->lock);
+	kvfree(c->buf);
+	kvfree(c);
+}
+
 /* A context counting against @m's read buffers, or an ERR_PTR. */
 static struct clfs_read_ctx *clfs_read_ctx_new(struct clfs_marshal *m,
 					       u32 mode, u32 filter)
@@ -429,21 +457,13 @@ static struct clfs_read_ctx *clfs_read_ctx_new(struct clfs_marshal *m,
 	if (!ok)
 		return ERR_PTR(-EBUSY);
 
-	c = kvzalloc(sizeof(*c), GFP_KERNEL);
-	if (c)
-		c->buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
-	if (!c || !c->buf) {
-		if (c)
-			kvfree(c);
+	c = clfs_read_ctx_alloc(m, mode, filter);
+	if (!c) {
 		spin_lock(&m->buf_lock);
 		m->reading--;
 		spin_unlock(&m->buf_lock);
 		return ERR_PTR(-ENOMEM);
 	}
-	mutex_init(&c->lock);
-	c->m = m;
-	c->mode = mode;
-	c->filter = filter;
 	return c;
 }
 
@@ -451,9 +471,7 @@ static void clfs_read_ctx_free(struct clfs_read_ctx *c)
 {
 	struct clfs_marshal *m = c->m;
 
-	mutex_destroy(&c->lock);
-	kvfree(c->buf);
-	kvfree(c);
+	clfs_read_ctx_release(c);
 	spin_lock(&m->buf_lock);
 	m->reading--;
 	spin_unlock(&m->buf_lock);
@@ -680,21 +698,14 @@ int clfs_read_prev_lsn(struct clfs_marshal *m, u64 lsn, u64 *prev)
 	struct clfs_read_ctx *c;
 	int ret;
 
-	c = kvzalloc(sizeof(*c), GFP_KERNEL);
+	c = clfs_read_ctx_alloc(m, CLFS_READ_PREVIOUS, CLFS_FILTER_ALL);
 	if (!c)
 		return -ENOMEM;
-	c->buf = kvmalloc(CLFS_BLK_MAX_BYTES, GFP_KERNEL);
-	if (!c->buf) {
-		kvfree(c);
-		return -ENOMEM;
-	}
-	c->m = m;
 	clfs_read_get_bounds(c, &b);
 	ret = clfs_read_find(c, &b, lsn, &r);
 	if (!ret)
 		*prev = r->prev_lsn;
-	kvfree(c->buf);
-	kvfree(c);
+	clfs_read_ctx_release(c);
 	return ret;
 }
 

@@ -352,13 +352,11 @@ EXPORT_SYMBOL_GPL(clfs_write_restart_area);
  */
 static void clfs_tail_forget_holes(struct clfs_log *log, u32 id)
 {
-	struct clfs_tail_snap t;
 	u64 start;
 
-	clfs_tail_snapshot(log, id, &t);
-	start = t.base;
-	if (log->md->log_flags & CLFS_MD_LOG_ARCHIVED)
-		start = min(start, t.archive_tail);
+	mutex_lock(&log->md_lock);
+	start = clfs_stream_start(log->md, &log->md->streams[id]);
+	mutex_unlock(&log->md_lock);
 	if (start != CLFS_LSN_NULL)
 		clfs_holes_forget(log, id, start);
 }
