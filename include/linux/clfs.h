@@ -157,4 +157,44 @@ int clfs_advance_base(struct clfs_marshal *m, u64 base);
 int clfs_set_archive_tail(struct clfs_stream *s, u64 lsn);
 int clfs_set_end_of_log(struct clfs_marshal *m, u64 lsn);
 
+/*
+ * Management: policies (struct clfs_policy), size, and the log-full
+ * protocol. When an append finds no free container the log grows within
+ * its policies; if it cannot, each stream whose records keep the oldest
+ * containers busy and that has a registered client gets a tail-advance
+ * request naming one of its records. The callbacks run in process context
+ * (a workqueue), may sleep and may call any clfs function on the log, but
+ * must not deregister their own client.
+ */
+int clfs_policy_install(struct clfs_log *log, const struct clfs_policy *p);
+int clfs_policy_query(struct clfs_log *log, struct clfs_policy *p);
+int clfs_policy_remove(struct clfs_log *log, u32 policies);
+int clfs_log_set_size(struct clfs_log *log, u32 nr_containers, u32 *result);
+int clfs_mgmt_query(struct clfs_log *log, struct clfs_mgmt_info *info);
+
+struct clfs_mgmt_client;
+
+/**
+ * struct clfs_mgmt_ops - an in-kernel management client's callbacks
+ * @advance_tail: move the stream's base (and archive tail) to @target, a
+ *	record of the stream, or call clfs_mgmt_tail_advance_failure()
+ * @log_full_handled: answer to clfs_mgmt_handle_log_full() that returned
+ *	-EINPROGRESS: 0 when the log has room again, -ENOSPC when pinned
+ * @log_unpinned: the log was pinned and has room again
+ *
+ * Any of them may be NULL. @ctx is the pointer given at registration.
+ */
+struct clfs_mgmt_ops {
+	void (*advance_tail)(void *ctx, u64 target);
+	void (*log_full_handled)(void *ctx, int status);
+	void (*log_unpinned)(void *ctx);
+};
+
+struct clfs_mgmt_client *clfs_mgmt_register(struct clfs_stream *s,
+					    const struct clfs_mgmt_ops *ops,
+					    void *ctx);
+void clfs_mgmt_deregister(struct clfs_mgmt_client *c);
+int clfs_mgmt_handle_log_full(struct clfs_mgmt_client *c);
+int clfs_mgmt_tail_advance_failure(struct clfs_mgmt_client *c, int reason);
+
 #endif /* _LINUX_CLFS_H */

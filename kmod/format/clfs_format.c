@@ -169,7 +169,7 @@ static bool policy_ok(const struct clfs_md_policy *p,
 {
 	u32 on = p->installed;
 
-	if (on & ~CLFS_POLICY_KNOWN)
+	if (on & ~CLFS_POLICY_ALL)
 		return false;
 	/* A policy that is not installed has no parameters. */
 	if (!(on & CLFS_POLICY_MAX_SIZE) && p->max_containers)

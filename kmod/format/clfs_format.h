@@ -240,15 +240,10 @@
 #define CLFS_STREAM_NONE		0U /* no stream with this id */
 #define CLFS_STREAM_ACTIVE		1U
 
-/* Policies (clfs_md_policy_disk.installed), CLFS's ClfsMgmtPolicy*. */
-#define CLFS_POLICY_MAX_SIZE		(1U << 0)
-#define CLFS_POLICY_MIN_SIZE		(1U << 1)
-#define CLFS_POLICY_NEW_CONTAINER_SIZE	(1U << 2)
-#define CLFS_POLICY_GROWTH_RATE		(1U << 3)
-#define CLFS_POLICY_LOG_TAIL		(1U << 4)
-#define CLFS_POLICY_AUTO_SHRINK		(1U << 5)
-#define CLFS_POLICY_AUTO_GROW		(1U << 6)
-#define CLFS_POLICY_KNOWN		((1U << 7) - 1)
+/*
+ * Policies (clfs_md_policy_disk.installed) are the CLFS_POLICY_* bits of
+ * <uapi/linux/clfs.h>, stored as they are.
+ */
 
 /* "CLBK" read as a little-endian u32. */
 #define CLFS_BLK_MAGIC			0x4b424c43U

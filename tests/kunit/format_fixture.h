@@ -57,7 +57,7 @@ static inline void fx_make_md(struct clfs_md *md, u32 sector_bytes, bool mux)
 	s0->last_lsn = LSN(7, 0x3000, 2);
 	s0->restart_lsn = LSN(6, 0x8000, 0);
 	md->policy = (struct clfs_md_policy){
-		.installed = CLFS_POLICY_KNOWN,
+		.installed = CLFS_POLICY_ALL,
 		.max_containers = 8,
 		.min_containers = 2,
 		.growth_containers = 1,

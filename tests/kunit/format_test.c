@@ -361,7 +361,7 @@ static const struct md_case md_cases[] = {
 	{ "policy_unknown", 0, 0, { P(policy.installed, 4, 1U << 7) },
 	  -EUCLEAN },
 #define NOT_INSTALLED(bit) \
-	{ P(policy.installed, 4, CLFS_POLICY_KNOWN & ~(bit)) }
+	{ P(policy.installed, 4, CLFS_POLICY_ALL & ~(bit)) }
 	{ "policy_max_not_installed", 0, 0,
 	  NOT_INSTALLED(CLFS_POLICY_MAX_SIZE), -EUCLEAN },
 	{ "policy_min_not_installed", 0, 0,

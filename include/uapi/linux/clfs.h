@@ -32,7 +32,7 @@
  * minor >= the minor it was built against.
  */
 #define CLFS_ABI_MAJOR		0
-#define CLFS_ABI_MINOR		3
+#define CLFS_ABI_MINOR		4
 
 /**
  * struct clfs_version - answer of CLFS_IOC_GET_VERSION
@@ -190,6 +190,10 @@ struct clfs_container_info {
  * @first_lsn: the oldest record a read can start at: the base (or, in an
  *	archived log, the archive tail when it is older), else the stream's
  *	first record since it began; CLFS_LSN_NULL if it has none
+ * @tail_request_lsn: the target of the tail-advance request the stream's
+ *	management client has not answered yet, or CLFS_LSN_NULL
+ * @mgmt_flags: CLFS_STREAM_MGMT_* (ABI 0.4)
+ * @reserved2: zero
  * @reserved: zero
  */
 struct clfs_stream_info {
@@ -205,7 +209,171 @@ struct clfs_stream_info {
 	__u32 reserved_records;
 	__u32 reserved1;
 	__u64 first_lsn;
+	__u64 tail_request_lsn;
+	__u32 mgmt_flags;
+	__u32 reserved2;
+	__u64 reserved[3];
+};
+
+/* clfs_stream_info.mgmt_flags */
+#define CLFS_STREAM_MGMT_CLIENT		(1U << 0) /* a management client is registered */
+#define CLFS_STREAM_MGMT_REQUEST	(1U << 1) /* a tail-advance request is unanswered */
+#define CLFS_STREAM_MGMT_FAILED		(1U << 2) /* it reported a tail-advance failure */
+#define CLFS_STREAM_MGMT_WAITING	(1U << 3) /* it waits for a log-full-handled event */
+
+/* ---- management: policies, size, log-full notifications --------------- */
+
+/*
+ * Policies (CLFS's ClfsMgmtPolicy*), persisted in the log's metadata: they
+ * survive close, module reload and reboot. The bit values are part of the
+ * on-disk format. A policy that is not installed has all its fields zero;
+ * without it the log behaves as the default column says.
+ *
+ *   policy            fields                      default
+ *   MAX_SIZE          max_containers              every slot of the device
+ *   MIN_SIZE          min_containers              CLFS_LOG_MIN_CONTAINERS
+ *   NEW_CONTAINER_SIZE new_container_bytes        the log's container size
+ *   GROWTH_RATE       growth_containers or        1 container
+ *                     growth_pct (of the current size, rounded up)
+ *   LOG_TAIL          tail_free_containers or     1 container
+ *                     tail_free_pct: the free space a tail-advance
+ *                     request round tries to reach
+ *   AUTO_SHRINK       shrink_free_pct             never shrink
+ *   AUTO_GROW         auto_grow (1 on, 0 off)     off
+ */
+#define CLFS_POLICY_MAX_SIZE		(1U << 0)
+#define CLFS_POLICY_MIN_SIZE		(1U << 1)
+#define CLFS_POLICY_NEW_CONTAINER_SIZE	(1U << 2)
+#define CLFS_POLICY_GROWTH_RATE		(1U << 3)
+#define CLFS_POLICY_LOG_TAIL		(1U << 4)
+#define CLFS_POLICY_AUTO_SHRINK		(1U << 5)
+#define CLFS_POLICY_AUTO_GROW		(1U << 6)
+#define CLFS_POLICY_ALL			((1U << 7) - 1)
+
+/**
+ * struct clfs_policy - management policies of a log
+ * @installed: CLFS_POLICY_* bits: which of the fields below are set
+ * @max_containers: MAX_SIZE: the log never grows beyond, 2..device slots
+ * @min_containers: MIN_SIZE: it never shrinks below, 2..@max_containers
+ * @growth_containers: GROWTH_RATE: containers added per growth, or 0
+ * @growth_pct: GROWTH_RATE: or percent (1..100) of the current size;
+ *	exactly one of the two is non-zero
+ * @tail_free_pct: LOG_TAIL: percent (1..99) of the log to free
+ * @tail_free_containers: LOG_TAIL: or containers to free; exactly one of
+ *	the two is non-zero
+ * @shrink_free_pct: AUTO_SHRINK: shrink when this percent (1..100) of
+ *	the containers is free
+ * @auto_grow: AUTO_GROW: 1 to grow automatically, 0 for explicitly off
+ * @reserved0: zero
+ * @new_container_bytes: NEW_CONTAINER_SIZE: must equal the log's
+ *	container size (every container of a log has the same size)
+ * @reserved: zero
+ *
+ * Installing (clfs_policy_install(), CLFS_IOC_POLICY_INSTALL) sets the
+ * policies named in @installed and leaves the others; the result must be
+ * consistent as a whole or nothing changes:
+ *   -EINVAL   a field out of range, a field of a policy not named, both or
+ *             neither of an either-or pair, a container size other than
+ *             the log's, min above max, a growth step or tail target
+ *             larger than the maximum, or an AUTO_SHRINK threshold not
+ *             above the LOG_TAIL target (the log would shrink away the
+ *             free space tail-advance requests just made)
+ *   -ENOSPC   a minimum or maximum beyond the device's container slots
+ *   -EBUSY    a maximum below the log's size that removing free
+ *             containers cannot reach
+ * A minimum above the log's size grows it, a maximum below shrinks it,
+ * in the same metadata commit that installs the policy.
+ */
+struct clfs_policy {
+	__u32 installed;
+	__u32 max_containers;
+	__u32 min_containers;
+	__u32 growth_containers;
+	__u32 growth_pct;
+	__u32 tail_free_pct;
+	__u32 tail_free_containers;
+	__u32 shrink_free_pct;
+	__u32 auto_grow;
+	__u32 reserved0;
+	__u64 new_container_bytes;
+	__u64 reserved[4];
+};
+
+/* clfs_mgmt_info.flags */
+#define CLFS_MGMT_FULL		(1U << 0) /* an append found no free container */
+#define CLFS_MGMT_PINNED	(1U << 1) /* full, and no tail can move */
+
+/**
+ * struct clfs_mgmt_info - a log's size and its management state
+ * @flags: CLFS_MGMT_*
+ * @nr_containers: containers in the log
+ * @nr_free: of which free
+ * @nr_held: free containers held back for reservations
+ * @min_containers: the effective minimum size (policy or default)
+ * @max_containers: the effective maximum size (policy or default)
+ * @nr_clients: registered management clients
+ * @nr_requests: tail-advance requests not answered yet
+ * @nr_waiting: clients waiting for a log-full-handled event
+ * @reserved0: zero
+ * @grown: containers added by automatic growth since open
+ * @shrunk: containers removed by automatic shrink since open
+ * @full_events: times the log became full since open
+ * @requests_sent: tail-advance requests sent since open
+ * @pinned_events: times the log became pinned since open
+ * @reserved: zero
+ */
+struct clfs_mgmt_info {
+	__u32 flags;
+	__u32 nr_containers;
+	__u32 nr_free;
+	__u32 nr_held;
+	__u32 min_containers;
+	__u32 max_containers;
+	__u32 nr_clients;
+	__u32 nr_requests;
+	__u32 nr_waiting;
+	__u32 reserved0;
+	__u64 grown;
+	__u64 shrunk;
+	__u64 full_events;
+	__u64 requests_sent;
+	__u64 pinned_events;
 	__u64 reserved[5];
+};
+
+/*
+ * Management events, CLFS's ClfsMgmt notifications. An in-kernel client
+ * gets them as callbacks (struct clfs_mgmt_ops, <linux/clfs.h>); a
+ * userspace client registers its stream descriptor with
+ * CLFS_IOC_MGMT_REGISTER and read()s them as struct clfs_event from it
+ * (poll() reports EPOLLIN while one is pending; read() blocks unless the
+ * descriptor is O_NONBLOCK, then -EAGAIN; a buffer smaller than one event
+ * gives -EINVAL). At most one event of each type is pending per client:
+ *
+ *   ADVANCE_TAIL      move the stream's base (and archive tail) to @lsn,
+ *                     a record of the stream, or report a failure with
+ *                     CLFS_IOC_MGMT_TAIL_FAILURE. No new request comes
+ *                     until the client has done one or the other.
+ *   LOG_FULL_HANDLED  answer to CLFS_IOC_MGMT_HANDLE_FULL: @status 0,
+ *                     the log has room again; -ENOSPC, it is pinned.
+ *   LOG_UNPINNED      the log was pinned and has room again.
+ */
+#define CLFS_EVENT_ADVANCE_TAIL		1
+#define CLFS_EVENT_LOG_FULL_HANDLED	2
+#define CLFS_EVENT_LOG_UNPINNED		3
+
+/**
+ * struct clfs_event - one management event, as read() returns it
+ * @type: CLFS_EVENT_*
+ * @status: LOG_FULL_HANDLED: 0 or a negative errno; else 0
+ * @lsn: ADVANCE_TAIL: the target record; else CLFS_LSN_NULL
+ * @reserved: zero
+ */
+struct clfs_event {
+	__u32 type;
+	__s32 status;
+	__u64 lsn;
+	__u64 reserved[2];
 };
 
 /* ---- ioctls ------------------------------------------------------------ */
@@ -214,9 +382,10 @@ struct clfs_stream_info {
  * Four kinds of file descriptor, each an anonymous inode except the first:
  *
  *   /dev/clfs            the control device: version, create, open, delete
- *   log descriptor       from CLFS_IOC_LOG_OPEN: query, containers, streams
+ *   log descriptor       from CLFS_IOC_LOG_OPEN: query, containers, streams,
+ *                        policies, size
  *   stream descriptor    from CLFS_IOC_STREAM_OPEN: query, reset, archive
- *                        tail, marshalling areas
+ *                        tail, marshalling areas, management events
  *   marshalling area     from CLFS_IOC_MARSHAL_CREATE: append, flush, read,
  *                        restart areas, base, end of log, reservations
  *   read context         from CLFS_IOC_READ_RECORD or CLFS_IOC_RESTART_READ:
@@ -234,9 +403,11 @@ struct clfs_stream_info {
  * New descriptors are close-on-exec.
  *
  * Privilege: CLFS_IOC_LOG_CREATE, CLFS_IOC_LOG_OPEN, CLFS_IOC_LOG_DELETE,
- * CLFS_IOC_CONTAINER_ADD, CLFS_IOC_CONTAINER_REMOVE and
- * CLFS_IOC_STREAM_DELETE need CAP_SYS_ADMIN (-EPERM); everything else is
- * allowed to whoever holds the descriptor.
+ * CLFS_IOC_CONTAINER_ADD, CLFS_IOC_CONTAINER_REMOVE,
+ * CLFS_IOC_STREAM_DELETE, CLFS_IOC_POLICY_INSTALL, CLFS_IOC_POLICY_REMOVE
+ * and CLFS_IOC_SET_SIZE need CAP_SYS_ADMIN (-EPERM); everything else is
+ * allowed to whoever holds the descriptor. Policy changes, size changes and
+ * management calls need a read-write descriptor (-EBADF).
  *
  * Pointers are __u64 (userspace casts with (__u64)(uintptr_t)), so every
  * structure has one layout for 32- and 64-bit callers.
@@ -321,6 +492,36 @@ struct clfs_ioc_container_scan {
 	__u32 count;
 	__u32 reserved0;
 	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_ioc_set_size - grow or shrink a log (CLFS_IOC_SET_SIZE)
+ * @nr_containers: in: the size wanted, within the size policies
+ * @result: out: the log's size afterwards
+ * @reserved: zero
+ *
+ * Gives -ERANGE for a size outside the MIN_SIZE and MAX_SIZE policies (or
+ * below CLFS_LOG_MIN_CONTAINERS), -ENOSPC beyond the device's slots, and
+ * -EBUSY, with @result set, when only part of a shrink was possible
+ * because the other containers hold records.
+ */
+struct clfs_ioc_set_size {
+	__u32 nr_containers;
+	__u32 result;
+	__u64 reserved[3];
+};
+
+/**
+ * struct clfs_ioc_mgmt - CLFS_IOC_MGMT_REGISTER (@flags zero) and
+ *	CLFS_IOC_MGMT_TAIL_FAILURE (@status: why, a negative errno)
+ * @flags: zero
+ * @status: see above
+ * @reserved: zero
+ */
+struct clfs_ioc_mgmt {
+	__u32 flags;
+	__s32 status;
+	__u64 reserved[3];
 };
 
 /**
@@ -531,12 +732,24 @@ struct clfs_ioc_reserve {
 #define CLFS_IOC_STREAM_CREATE	_IOR(CLFS_IOC_MAGIC, 0x14, struct clfs_ioc_stream)
 #define CLFS_IOC_STREAM_OPEN	_IOW(CLFS_IOC_MAGIC, 0x15, struct clfs_ioc_stream)
 #define CLFS_IOC_STREAM_DELETE	_IOW(CLFS_IOC_MAGIC, 0x16, struct clfs_ioc_stream)
+#define CLFS_IOC_POLICY_INSTALL	_IOW(CLFS_IOC_MAGIC, 0x17, struct clfs_policy)
+#define CLFS_IOC_POLICY_QUERY	_IOR(CLFS_IOC_MAGIC, 0x18, struct clfs_policy)
+/* Argument: the CLFS_POLICY_* bits to remove, in a struct clfs_policy's @installed. */
+#define CLFS_IOC_POLICY_REMOVE	_IOW(CLFS_IOC_MAGIC, 0x19, struct clfs_policy)
+#define CLFS_IOC_SET_SIZE	_IOWR(CLFS_IOC_MAGIC, 0x1a, struct clfs_ioc_set_size)
+#define CLFS_IOC_MGMT_QUERY	_IOR(CLFS_IOC_MAGIC, 0x1b, struct clfs_mgmt_info)
 
 /* Stream descriptors. */
 #define CLFS_IOC_STREAM_QUERY	_IOR(CLFS_IOC_MAGIC, 0x30, struct clfs_stream_info)
 #define CLFS_IOC_STREAM_RESET	_IO(CLFS_IOC_MAGIC, 0x31)
 #define CLFS_IOC_MARSHAL_CREATE	_IOW(CLFS_IOC_MAGIC, 0x32, struct clfs_ioc_marshal)
 #define CLFS_IOC_SET_ARCHIVE_TAIL _IOW(CLFS_IOC_MAGIC, 0x33, struct clfs_ioc_lsn)
+/* Management: events then come from read() on this descriptor. */
+#define CLFS_IOC_MGMT_REGISTER	_IOW(CLFS_IOC_MAGIC, 0x34, struct clfs_ioc_mgmt)
+#define CLFS_IOC_MGMT_DEREGISTER _IO(CLFS_IOC_MAGIC, 0x35)
+/* 0: the log has room; -1/EINPROGRESS: a LOG_FULL_HANDLED event follows. */
+#define CLFS_IOC_MGMT_HANDLE_FULL _IO(CLFS_IOC_MAGIC, 0x36)
+#define CLFS_IOC_MGMT_TAIL_FAILURE _IOW(CLFS_IOC_MAGIC, 0x37, struct clfs_ioc_mgmt)
 
 /* Marshalling area descriptors. */
 #define CLFS_IOC_APPEND		_IOWR(CLFS_IOC_MAGIC, 0x50, struct clfs_ioc_append)
