@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -170,6 +171,62 @@ int clfs_stream_delete(int log_fd, __u32 stream_id)
 	return ret < 0 ? ret : 0;
 }
 
+int clfs_policy_install(int log_fd, const struct clfs_policy *p)
+{
+	int ret;
+
+	if (!p)
+		return -EINVAL;
+	/* _IOW: the kernel only reads it, but ioctl() takes no const. */
+	ret = clfs_ioctl(log_fd, CLFS_IOC_POLICY_INSTALL, (void *)p);
+	return ret < 0 ? ret : 0;
+}
+
+int clfs_policy_query(int log_fd, struct clfs_policy *p)
+{
+	int ret;
+
+	if (!p)
+		return -EINVAL;
+	ret = clfs_ioctl(log_fd, CLFS_IOC_POLICY_QUERY, p);
+	return ret < 0 ? ret : 0;
+}
+
+int clfs_policy_remove(int log_fd, __u32 policies)
+{
+	struct clfs_policy a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.installed = policies;
+	ret = clfs_ioctl(log_fd, CLFS_IOC_POLICY_REMOVE, &a);
+	return ret < 0 ? ret : 0;
+}
+
+int clfs_set_size(int log_fd, __u32 nr_containers, __u32 *result)
+{
+	struct clfs_ioc_set_size a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.nr_containers = nr_containers;
+	ret = clfs_ioctl(log_fd, CLFS_IOC_SET_SIZE, &a);
+	/* A partial shrink (-EBUSY) reports where it stopped. */
+	if (result && (ret >= 0 || ret == -EBUSY))
+		*result = a.result;
+	return ret < 0 ? ret : 0;
+}
+
+int clfs_mgmt_query(int log_fd, struct clfs_mgmt_info *info)
+{
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	ret = clfs_ioctl(log_fd, CLFS_IOC_MGMT_QUERY, info);
+	return ret < 0 ? ret : 0;
+}
+
 /* ---- stream descriptors ------------------------------------------------- */
 
 int clfs_stream_query(int s_fd, struct clfs_stream_info *info)
@@ -216,6 +273,60 @@ int clfs_marshal_create(int s_fd, __u32 block_bytes, __u32 max_write,
 	a.max_write_buffers = max_write;
 	a.max_read_buffers = max_read;
 	return clfs_ioctl(s_fd, CLFS_IOC_MARSHAL_CREATE, &a);
+}
+
+/* CLFS_IOC_MGMT_REGISTER and CLFS_IOC_MGMT_TAIL_FAILURE. */
+static int clfs_mgmt_ioctl(int s_fd, unsigned long cmd, int status)
+{
+	struct clfs_ioc_mgmt a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.status = status;
+	ret = clfs_ioctl(s_fd, cmd, &a);
+	return ret < 0 ? ret : 0;
+}
+
+int clfs_mgmt_register(int s_fd)
+{
+	return clfs_mgmt_ioctl(s_fd, CLFS_IOC_MGMT_REGISTER, 0);
+}
+
+int clfs_mgmt_deregister(int s_fd)
+{
+	int ret = ioctl(s_fd, CLFS_IOC_MGMT_DEREGISTER);
+
+	return ret < 0 ? -errno : 0;
+}
+
+int clfs_mgmt_handle_full(int s_fd)
+{
+	int ret = ioctl(s_fd, CLFS_IOC_MGMT_HANDLE_FULL);
+
+	return ret < 0 ? -errno : 0;
+}
+
+int clfs_mgmt_tail_failure(int s_fd, int status)
+{
+	return clfs_mgmt_ioctl(s_fd, CLFS_IOC_MGMT_TAIL_FAILURE, status);
+}
+
+int clfs_read_events(int s_fd, struct clfs_event *ev, size_t max)
+{
+	ssize_t n;
+
+	if (!ev || !max)
+		return -EINVAL;
+	/* The count must fit the int returned. */
+	if (max > INT_MAX / sizeof(*ev))
+		max = INT_MAX / sizeof(*ev);
+	n = read(s_fd, ev, max * sizeof(*ev));
+	if (n < 0)
+		return -errno;
+	/* The kernel copies whole events only: anything else is a bug. */
+	if (!n || n % sizeof(*ev))
+		return -EIO;
+	return (int)(n / sizeof(*ev));
 }
 
 /* ---- marshalling area descriptors --------------------------------------- */

@@ -15,7 +15,8 @@
  *
  *   ctl_fd   clfs_open_control()        the control device /dev/clfs
  *   log_fd   clfs_log_open()            an open log
- *   s_fd     clfs_stream_open()         a stream of a log
+ *   s_fd     clfs_stream_open()         a stream of a log; also its
+ *                                       management client's events
  *   m_fd     clfs_marshal_create()      a marshalling area of a stream
  *   ctx_fd   clfs_read_record(),        a read context
  *            clfs_restart_read()
@@ -194,6 +195,78 @@ int clfs_stream_open(int log_fd, __u32 stream_id);
  */
 int clfs_stream_delete(int log_fd, __u32 stream_id);
 
+/**
+ * clfs_policy_install() - install management policies on a log
+ * @log_fd: descriptor from clfs_log_open(), read-write
+ * @p: the policies: @p->installed names the CLFS_POLICY_* bits to set,
+ *	the fields of those policies hold their values, every other field
+ *	is zero (see struct clfs_policy)
+ *
+ * The policies not named stay as they are. The resulting set is checked
+ * as a whole and written in one metadata commit, together with the growth
+ * or shrink a new minimum or maximum implies; they persist across close,
+ * module reload and reboot.
+ *
+ * Return: 0; -EINVAL for a value out of range, a field of a policy not
+ * named, both or neither of an either-or pair, a container size other than
+ * the log's, min above max, a growth step or tail target not below the
+ * maximum, or an AUTO_SHRINK threshold not above the LOG_TAIL target;
+ * -ENOSPC for a minimum or maximum beyond the device's container slots;
+ * -EBUSY for a maximum below the size that removing free containers
+ * cannot reach; -EBADF or -EROFS on a read-only log; -EPERM; -EIO.
+ */
+int clfs_policy_install(int log_fd, const struct clfs_policy *p);
+
+/**
+ * clfs_policy_query() - the management policies installed on a log
+ * @log_fd: descriptor from clfs_log_open()
+ * @p: filled on success; a policy not in @p->installed has its fields
+ *	zero and the log applies its default
+ *
+ * Return: 0, or -errno.
+ */
+int clfs_policy_query(int log_fd, struct clfs_policy *p);
+
+/**
+ * clfs_policy_remove() - remove management policies: back to the defaults
+ * @log_fd: descriptor from clfs_log_open(), read-write
+ * @policies: CLFS_POLICY_* bits, CLFS_POLICY_ALL for every policy; bits
+ *	of policies that are not installed are no error
+ *
+ * Return: 0; -EINVAL for unknown bits; -EBADF or -EROFS on a read-only
+ * log; -EPERM; -EIO.
+ */
+int clfs_policy_remove(int log_fd, __u32 policies);
+
+/**
+ * clfs_set_size() - grow or shrink a log to a number of containers
+ * @log_fd: descriptor from clfs_log_open(), read-write
+ * @nr_containers: the size wanted, within the MIN_SIZE and MAX_SIZE
+ *	policies
+ * @result: receives the log's size afterwards, also when a shrink stopped
+ *	part of the way (-EBUSY); may be NULL
+ *
+ * Growing takes the lowest unused slots of the device; shrinking removes
+ * free containers, highest slot first.
+ *
+ * Return: 0; -ERANGE for a size outside the size policies or below
+ * CLFS_LOG_MIN_CONTAINERS; -ENOSPC beyond the device's slots; -EBUSY when
+ * containers holding records stopped a shrink (@result says where);
+ * -EBADF or -EROFS on a read-only log; -EPERM; -EIO.
+ */
+int clfs_set_size(int log_fd, __u32 nr_containers, __u32 *result);
+
+/**
+ * clfs_mgmt_query() - a log's size and management state
+ * @log_fd: descriptor from clfs_log_open()
+ * @info: filled on success: size, free and held containers, the effective
+ *	size limits, full and pinned, clients, unanswered tail-advance
+ *	requests, waiters, and the counters since the log was opened
+ *
+ * Return: 0, or -errno.
+ */
+int clfs_mgmt_query(int log_fd, struct clfs_mgmt_info *info);
+
 /* ---- stream descriptors ------------------------------------------------- */
 
 /**
@@ -241,6 +314,76 @@ int clfs_set_archive_tail(int s_fd, __u64 lsn);
  */
 int clfs_marshal_create(int s_fd, __u32 block_bytes, __u32 max_write,
 			__u32 max_read);
+
+/**
+ * clfs_mgmt_register() - make this descriptor the stream's management client
+ * @s_fd: descriptor from clfs_stream_open(), of a read-write log
+ *
+ * From then on the log's management events for the stream (struct
+ * clfs_event: tail-advance requests, log-full-handled, unpinned) are read
+ * from @s_fd with clfs_read_events(); poll() reports POLLIN while one is
+ * pending. The client goes with clfs_mgmt_deregister() or when @s_fd is
+ * closed.
+ *
+ * Return: 0; -EBUSY if the stream already has a client; -EBADF on a
+ * read-only log; -EINVAL.
+ */
+int clfs_mgmt_register(int s_fd);
+
+/**
+ * clfs_mgmt_deregister() - stop being the stream's management client
+ * @s_fd: the descriptor clfs_mgmt_register() registered
+ *
+ * Events not read yet are dropped; an unanswered tail-advance request no
+ * longer counts.
+ *
+ * Return: 0; -ENOENT (or -EINVAL) if @s_fd is not a registered client;
+ * -EBADF.
+ */
+int clfs_mgmt_deregister(int s_fd);
+
+/**
+ * clfs_mgmt_handle_full() - ask the log to make room, or to say when it has
+ * @s_fd: a registered management client (clfs_mgmt_register())
+ *
+ * Grows the log if the policies allow; else runs a round of tail-advance
+ * requests to the streams that keep the space busy.
+ *
+ * Return: 0 if the log has room now; -EINPROGRESS if not yet: a
+ * CLFS_EVENT_LOG_FULL_HANDLED event follows (status 0: room again,
+ * -ENOSPC: the log is pinned); -ENOENT or -EINVAL without a client;
+ * -EBADF; -EIO.
+ */
+int clfs_mgmt_handle_full(int s_fd);
+
+/**
+ * clfs_mgmt_tail_failure() - report that the stream's tail cannot move
+ * @s_fd: a registered management client
+ * @status: why, a negative errno value
+ *
+ * Answers the unanswered tail-advance request: the log counts the stream
+ * as one that cannot move until a tail moves or the log has room again.
+ *
+ * Return: 0; -EINVAL for a @status that is not a negative errno;
+ * -ENOENT or -EINVAL without a client; -EBADF.
+ */
+int clfs_mgmt_tail_failure(int s_fd, int status);
+
+/**
+ * clfs_read_events() - read pending management events
+ * @s_fd: a registered management client
+ * @ev: room for @max events
+ * @max: at least 1
+ *
+ * read(2) on @s_fd: it blocks until an event is pending unless @s_fd is
+ * O_NONBLOCK; at most one event of each type is pending at a time.
+ *
+ * Return: the number of events read (at least 1); -EAGAIN when none is
+ * pending and @s_fd is non-blocking; -EINTR; -EINVAL for @max 0 or a
+ * descriptor that is no client; -EIO if the kernel returned a partial
+ * event.
+ */
+int clfs_read_events(int s_fd, struct clfs_event *ev, size_t max);
 
 /* ---- marshalling area descriptors: appends ------------------------------ */
 
