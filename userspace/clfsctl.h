@@ -65,6 +65,8 @@ extern const struct command delete_command;	/* cmd_log.c */
 extern const struct command info_command;	/* cmd_log.c */
 extern const struct command stats_command;	/* cmd_log.c */
 extern const struct command containers_command;	/* cmd_log.c */
+extern const struct command size_command;	/* cmd_policy.c */
+extern const struct command policy_command;	/* cmd_policy.c */
 extern const struct command streams_command;	/* cmd_stream.c */
 extern const struct command append_command;	/* cmd_record.c */
 extern const struct command read_command;	/* cmd_record.c */
@@ -73,6 +75,7 @@ extern const struct command advance_base_command; /* cmd_record.c */
 extern const struct command truncate_command;	/* cmd_record.c */
 extern const struct command archive_tail_command; /* cmd_record.c */
 extern const struct command flush_command;	/* cmd_record.c */
+extern const struct command watch_command;	/* cmd_watch.c */
 extern const struct command load_command;	/* cmd_load.c */
 extern const struct command check_command;	/* cmd_offline.c */
 extern const struct command dump_command;	/* cmd_offline.c */

@@ -76,6 +76,61 @@ static void text_stats(const struct clfs_log_info *li)
 	       (unsigned long long)li->recovered_blocks);
 }
 
+static void json_mgmt(struct json *j, const struct clfs_mgmt_info *mi)
+{
+	json_obj_begin(j, "management");
+	json_u64(j, "flags", mi->flags);
+	json_bool(j, "full", mi->flags & CLFS_MGMT_FULL);
+	json_bool(j, "pinned", mi->flags & CLFS_MGMT_PINNED);
+	json_u64(j, "nr_containers", mi->nr_containers);
+	json_u64(j, "nr_free", mi->nr_free);
+	json_u64(j, "nr_held", mi->nr_held);
+	json_u64(j, "min_containers", mi->min_containers);
+	json_u64(j, "max_containers", mi->max_containers);
+	json_u64(j, "nr_clients", mi->nr_clients);
+	json_u64(j, "nr_requests", mi->nr_requests);
+	json_u64(j, "nr_waiting", mi->nr_waiting);
+	json_u64(j, "grown", mi->grown);
+	json_u64(j, "shrunk", mi->shrunk);
+	json_u64(j, "full_events", mi->full_events);
+	json_u64(j, "pinned_events", mi->pinned_events);
+	json_u64(j, "requests_sent", mi->requests_sent);
+	json_obj_end(j);
+}
+
+static const char *mgmt_state(const struct clfs_mgmt_info *mi)
+{
+	if (mi->flags & CLFS_MGMT_PINNED)
+		return "full and pinned: no tail can move";
+	if (mi->flags & CLFS_MGMT_FULL)
+		return "full: waiting for tails to move";
+	return "has room";
+}
+
+static void text_mgmt(const struct clfs_mgmt_info *mi)
+{
+	printf("management:\n");
+	printf("  %-18s %u containers (%u free, %u of them held for reservations)\n",
+	       "size", mi->nr_containers, mi->nr_free, mi->nr_held);
+	printf("  %-18s min %u, max %u containers\n", "size limits",
+	       mi->min_containers, mi->max_containers);
+	printf("  %-18s %s\n", "state", mgmt_state(mi));
+	printf("  %-18s %u (%u waiting for log-full-handled)\n", "clients",
+	       mi->nr_clients, mi->nr_waiting);
+	printf("  %-18s %u\n", "pending requests", mi->nr_requests);
+	printf("  since this open:\n");
+	printf("    %-16s %llu containers\n", "grown",
+	       (unsigned long long)mi->grown);
+	printf("    %-16s %llu containers\n", "shrunk",
+	       (unsigned long long)mi->shrunk);
+	printf("    %-16s %llu times\n", "full",
+	       (unsigned long long)mi->full_events);
+	printf("    %-16s %llu times\n", "pinned",
+	       (unsigned long long)mi->pinned_events);
+	printf("    %-16s %llu tail-advance requests\n", "sent",
+	       (unsigned long long)mi->requests_sent);
+}
+
 static const char *log_kind(const struct clfs_log_info *li)
 {
 	static const char *const kinds[] = {
@@ -94,9 +149,13 @@ static const char *log_state(const struct clfs_log_info *li)
 	       "open read-write";
 }
 
-/* The whole query: @full adds the geometry, containers and LSNs. */
+/*
+ * The whole query: @full adds the geometry, containers and LSNs, @mi (may
+ * be NULL) the management section.
+ */
 static void print_log_info(const char *dev, const struct clfs_log_info *li,
-			   bool json, bool full)
+			   const struct clfs_mgmt_info *mi, bool json,
+			   bool full)
 {
 	char u[40], b[LSN_STR_BYTES], sz[32];
 	struct json j;
@@ -128,6 +187,8 @@ static void print_log_info(const char *dev, const struct clfs_log_info *li,
 			json_lsn(&j, "head_lsn", li->head_lsn);
 			json_lsn(&j, "flushed_lsn", li->flushed_lsn);
 		}
+		if (mi)
+			json_mgmt(&j, mi);
 		json_stats(&j, li);
 		json_obj_end(&j);
 		json_finish(&j);
@@ -157,6 +218,8 @@ static void print_log_info(const char *dev, const struct clfs_log_info *li,
 		printf("  %-18s %s\n", "flushed LSN",
 		       lsn_str(b, li->flushed_lsn));
 	}
+	if (mi)
+		text_mgmt(mi);
 	text_stats(li);
 }
 
@@ -378,6 +441,7 @@ static int query_run(const struct options *opt, int argc, char **argv,
 		     const char *cmd, bool full)
 {
 	bool json = opt->json, write = false;
+	struct clfs_mgmt_info mi;
 	struct clfs_log_info li;
 	struct session s;
 	int ret;
@@ -390,10 +454,16 @@ static int query_run(const struct options *opt, int argc, char **argv,
 	if (session_open(&s, opt, cmd, argv[optind], write))
 		return 1;
 	ret = log_query(&s, &li);
+	if (!ret && full) {
+		ret = clfs_mgmt_query(s.log, &mi);
+		if (ret < 0)
+			ret = report(cmd, ERR_GENERIC, ret,
+				     "%s: management query", s.dev);
+	}
 	session_close(&s);
 	if (ret)
 		return ret;
-	print_log_info(argv[optind], &li, json, full);
+	print_log_info(argv[optind], &li, full ? &mi : NULL, json, full);
 	return 0;
 }
 
@@ -418,6 +488,15 @@ const struct command info_command = {
 	"sector and container sizes, containers (active, free, slots the\n"
 	"device has room for), epoch and metadata generation, the recovery,\n"
 	"head and flushed LSNs, and the statistics counted since the open.\n"
+	"\n"
+	"The management section (see clfsctl policy) shows the size with its\n"
+	"free containers and those held back for reservations, the effective\n"
+	"minimum and maximum size, whether the log is full (an append found\n"
+	"no free container and it could not grow) or pinned (full, and no\n"
+	"tail can move), the registered management clients and those waiting\n"
+	"for log-full-handled, the unanswered tail-advance requests, and\n"
+	"since the open: containers grown and shrunk automatically, full and\n"
+	"pinned episodes, tail-advance requests sent.\n"
 	"\n"
 	"The log is opened read-only, which writes nothing; with --write it\n"
 	"is opened read-write, which runs recovery and starts a new epoch,\n"

@@ -233,8 +233,10 @@ int clfs_policy_query(int log_fd, struct clfs_policy *p);
  * @policies: CLFS_POLICY_* bits, CLFS_POLICY_ALL for every policy; bits
  *	of policies that are not installed are no error
  *
- * Return: 0; -EINVAL for unknown bits; -EBADF or -EROFS on a read-only
- * log; -EPERM; -EIO.
+ * The log's size does not change.
+ *
+ * Return: 0; -EINVAL for no bits or unknown bits; -EBADF or -EROFS on a
+ * read-only log; -EPERM; -EIO.
  */
 int clfs_policy_remove(int log_fd, __u32 policies);
 
@@ -337,8 +339,8 @@ int clfs_mgmt_register(int s_fd);
  * Events not read yet are dropped; an unanswered tail-advance request no
  * longer counts.
  *
- * Return: 0; -ENOENT (or -EINVAL) if @s_fd is not a registered client;
- * -EBADF.
+ * Return: 0; -EINVAL if @s_fd is not a registered client; -EBADF on a
+ * read-only log.
  */
 int clfs_mgmt_deregister(int s_fd);
 
@@ -351,8 +353,8 @@ int clfs_mgmt_deregister(int s_fd);
  *
  * Return: 0 if the log has room now; -EINPROGRESS if not yet: a
  * CLFS_EVENT_LOG_FULL_HANDLED event follows (status 0: room again,
- * -ENOSPC: the log is pinned); -ENOENT or -EINVAL without a client;
- * -EBADF; -EIO.
+ * -ENOSPC: the log is pinned); -EINVAL if @s_fd is not a registered
+ * client; -EBADF; -EIO.
  */
 int clfs_mgmt_handle_full(int s_fd);
 
@@ -364,8 +366,9 @@ int clfs_mgmt_handle_full(int s_fd);
  * Answers the unanswered tail-advance request: the log counts the stream
  * as one that cannot move until a tail moves or the log has room again.
  *
- * Return: 0; -EINVAL for a @status that is not a negative errno;
- * -ENOENT or -EINVAL without a client; -EBADF.
+ * Return: 0; -EINVAL for a @status that is not a negative errno, no
+ * unanswered request, or a descriptor that is not a registered client;
+ * -EBADF.
  */
 int clfs_mgmt_tail_failure(int s_fd, int status);
 
@@ -380,7 +383,8 @@ int clfs_mgmt_tail_failure(int s_fd, int status);
  *
  * Return: the number of events read (at least 1); -EAGAIN when none is
  * pending and @s_fd is non-blocking; -EINTR; -EINVAL for @max 0 or a
- * descriptor that is no client; -EIO if the kernel returned a partial
+ * descriptor that is not a registered client (also when it stops being
+ * one while the read waits); -EIO if the kernel returned a partial
  * event.
  */
 int clfs_read_events(int s_fd, struct clfs_event *ev, size_t max);

@@ -61,6 +61,10 @@ const char *err_text(enum err_ctx ctx, int err)
 			return "the device has no room for more containers";
 		case ERR_STREAM:
 			return "all stream ids are in use";
+		case ERR_POLICY:
+			return "a size beyond the device's container slots";
+		case ERR_SIZE:
+			return "the device has no room for that many containers";
 		default:
 			return "the log is full";
 		}
@@ -97,6 +101,12 @@ const char *err_text(enum err_ctx ctx, int err)
 			return "the stream is open";
 		case ERR_READ:
 			return "too many read contexts open";
+		case ERR_POLICY:
+			return "the maximum is below the log's size, and too few containers are free to remove";
+		case ERR_SIZE:
+			return "the other containers hold records the log still needs: the shrink stopped part of the way";
+		case ERR_MGMT:
+			return "the stream already has a management client";
 		default:
 			return "the device is in use (the log is open, or something else holds the device)";
 		}
@@ -116,13 +126,22 @@ const char *err_text(enum err_ctx ctx, int err)
 			return "invalid LSN: not an LSN, after the stream's last record, or (archive tail) an ephemeral log";
 		case ERR_FLUSH:
 			return "that LSN was not appended";
+		case ERR_POLICY:
+			return "invalid or inconsistent policies";
+		case ERR_MGMT:
+			return "invalid request (is the stream registered as management client?)";
 		default:
 			return "invalid argument";
 		}
 	case ERANGE:
-		return ctx == ERR_TAIL ?
-		       "before the stream's current base or archive tail" :
-		       "before the start of the log (below the base and archive tail)";
+		switch (ctx) {
+		case ERR_TAIL:
+			return "before the stream's current base or archive tail";
+		case ERR_SIZE:
+			return "outside the log's size policies (see clfsctl policy)";
+		default:
+			return "before the start of the log (below the base and archive tail)";
+		}
 	default:
 		return strerror(-err);
 	}
@@ -391,6 +410,37 @@ const char *uuid_str(char *buf, const __u8 uuid[16])
 	return buf;
 }
 
+/* A stream's CLFS_STREAM_MGMT_* flags in words: "client, request pending". */
+static const char *mgmt_flags_str(char *buf, size_t len, __u32 flags)
+{
+	static const struct {
+		__u32 bit;
+		const char *text;
+	} words[] = {
+		{ CLFS_STREAM_MGMT_CLIENT, "client" },
+		{ CLFS_STREAM_MGMT_REQUEST, "tail-advance request pending" },
+		{ CLFS_STREAM_MGMT_FAILED, "tail-advance failed" },
+		{ CLFS_STREAM_MGMT_WAITING, "waiting for log-full-handled" },
+	};
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (!(flags & words[i].bit))
+			continue;
+		n += snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+			      n ? ", " : "", words[i].text);
+		flags &= ~words[i].bit;
+	}
+	/* Bits of a newer module: say they are there rather than hide them. */
+	if (flags)
+		n += snprintf(buf + n, n < len ? len - n : 0, "%sflags 0x%x",
+			      n ? ", " : "", flags);
+	if (!n)
+		snprintf(buf, len, "no client");
+	return buf;
+}
+
 void print_stream_info(const struct clfs_stream_info *si, struct json *j)
 {
 	static const struct {
@@ -407,7 +457,7 @@ void print_stream_info(const struct clfs_stream_info *si, struct json *j)
 		  offsetof(struct clfs_stream_info, restart_lsn) },
 		{ "flushed_lsn", "flushed", offsetof(struct clfs_stream_info, flushed_lsn) },
 	};
-	char b[LSN_STR_BYTES];
+	char b[LSN_STR_BYTES], b2[128];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(lsns); i++) {
@@ -422,10 +472,20 @@ void print_stream_info(const struct clfs_stream_info *si, struct json *j)
 	if (j) {
 		json_u64(j, "reserved_bytes", si->reserved_bytes);
 		json_u64(j, "reserved_records", si->reserved_records);
+		json_u64(j, "mgmt_flags", si->mgmt_flags);
+		json_bool(j, "mgmt_client", si->mgmt_flags & CLFS_STREAM_MGMT_CLIENT);
+		json_bool(j, "mgmt_request", si->mgmt_flags & CLFS_STREAM_MGMT_REQUEST);
+		json_bool(j, "mgmt_failed", si->mgmt_flags & CLFS_STREAM_MGMT_FAILED);
+		json_bool(j, "mgmt_waiting", si->mgmt_flags & CLFS_STREAM_MGMT_WAITING);
+		json_lsn(j, "tail_request_lsn", si->tail_request_lsn);
 	} else {
 		printf("  %-16s %llu bytes for %u records\n", "reserved",
 		       (unsigned long long)si->reserved_bytes,
 		       si->reserved_records);
+		printf("  %-16s %s\n", "management",
+		       mgmt_flags_str(b2, sizeof(b2), si->mgmt_flags));
+		printf("  %-16s %s\n", "tail request",
+		       lsn_str(b, si->tail_request_lsn));
 	}
 }
 

@@ -34,6 +34,9 @@ enum err_ctx {
 	ERR_READ,	/* opening a read context, reading a record */
 	ERR_TAIL,	/* base, archive tail, end of log */
 	ERR_FLUSH,	/* flushes */
+	ERR_POLICY,	/* installing, removing policies */
+	ERR_SIZE,	/* setting the log's size */
+	ERR_MGMT,	/* management clients and their calls */
 };
 
 /* What @err (negative) means in @ctx, in a few words. */
@@ -132,8 +135,9 @@ int split_subcommand(const char *cmd, const char *const *subs, char **pos,
 /* ---- output ------------------------------------------------------------- */
 
 /*
- * The LSN members of a stream query, as JSON members of the current
- * object, or as "  NAME  VALUE" lines on stdout.
+ * The members of a stream query (LSNs, reservations, management client),
+ * as JSON members of the current object, or as "  NAME  VALUE" lines on
+ * stdout.
  */
 void print_stream_info(const struct clfs_stream_info *si, struct json *j);
 

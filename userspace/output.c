@@ -94,6 +94,8 @@ const char *errno_name(int err)
 		{ EUCLEAN, "EUCLEAN" }, { EROFS, "EROFS" }, { E2BIG, "E2BIG" },
 		{ ENOTTY, "ENOTTY" }, { EBADF, "EBADF" }, { EMFILE, "EMFILE" },
 		{ EINTR, "EINTR" }, { ENOTBLK, "ENOTBLK" }, { ENXIO, "ENXIO" },
+		{ EAGAIN, "EAGAIN" }, { EINPROGRESS, "EINPROGRESS" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
 	};
 	static char other[16];
 	size_t i;
