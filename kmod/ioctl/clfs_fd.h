@@ -8,6 +8,7 @@
  *   clfs_fd_marshal.c  marshalling-area descriptors: appends, flushes,
  *                      reservations, restart areas, tails
  *   clfs_fd_read.c     read contexts and their descriptors
+ *   clfs_fd_mgmt.c     policies, size, management clients and their events
  *
  * Every descriptor holds a reference on its parent's file (get_file()), so
  * the in-kernel objects are torn down child first, whatever order userspace
@@ -25,7 +26,10 @@
 
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/clfs.h>
 
 /**
@@ -39,13 +43,31 @@ struct clfs_fd_log {
 };
 
 /**
+ * struct clfs_fd_events - management events kept for read() and poll()
+ * @lock: the fields below
+ * @pending: CLFS_EVENT_* bits of events not read yet
+ * @lsn: the pending ADVANCE_TAIL's target
+ * @status: the pending LOG_FULL_HANDLED's status
+ * @wait: readers and pollers
+ */
+struct clfs_fd_events {
+	spinlock_t lock;
+	u32 pending;
+	u64 lsn;
+	int status;
+	wait_queue_head_t wait;
+};
+
+/**
  * struct clfs_fd_stream - a stream handle behind a stream descriptor
  * @parent: the log descriptor's file (a reference)
  * @log: its object
  * @s: the stream handle
  * @writable: inherited from the log descriptor
- * @lock: @nr_marshal
+ * @lock: @nr_marshal and @client
  * @nr_marshal: marshalling areas created on this descriptor and still open
+ * @client: the management client registered through it, or NULL
+ * @events: that client's events
  */
 struct clfs_fd_stream {
 	struct file *parent;
@@ -54,6 +76,8 @@ struct clfs_fd_stream {
 	bool writable;
 	struct mutex lock;
 	u32 nr_marshal;
+	struct clfs_mgmt_client *client;
+	struct clfs_fd_events events;
 };
 
 /**
@@ -90,6 +114,17 @@ long clfs_fd_read_record(struct file *m_file, struct clfs_fd_marshal *fm,
 			 void __user *uarg);
 long clfs_fd_restart_read(struct file *m_file, struct clfs_fd_marshal *fm,
 			  void __user *uarg);
+
+/* clfs_fd_mgmt.c */
+long clfs_fd_log_mgmt_ioctl(struct clfs_fd_log *fl, unsigned int cmd,
+			    void __user *uarg);
+long clfs_fd_stream_mgmt_ioctl(struct clfs_fd_stream *fs, unsigned int cmd,
+			       void __user *uarg);
+void clfs_fd_events_init(struct clfs_fd_events *e);
+int clfs_fd_mgmt_deregister(struct clfs_fd_stream *fs);
+ssize_t clfs_fd_stream_read(struct file *file, char __user *buf, size_t count,
+			    loff_t *ppos);
+__poll_t clfs_fd_stream_poll(struct file *file, poll_table *wait);
 
 /* Shared checks. */
 static inline bool clfs_fd_zero(const void *p, size_t n)

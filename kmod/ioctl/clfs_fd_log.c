@@ -276,7 +276,7 @@ static long clfs_fd_log_ioctl(struct file *file, unsigned int cmd,
 	case CLFS_IOC_STREAM_DELETE:
 		return clfs_fd_stream_delete(fl, uarg);
 	default:
-		return -ENOTTY;
+		return clfs_fd_log_mgmt_ioctl(fl, cmd, uarg);
 	}
 }
 

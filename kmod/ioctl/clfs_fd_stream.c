@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * clfs stream descriptors: query, reset, archive tail, and the marshalling
- * areas clients append and read through.
+ * clfs stream descriptors: query, reset, archive tail, the marshalling
+ * areas clients append and read through, and management events
+ * (clfs_fd_mgmt.c) for read() and poll().
  */
 #include <linux/file.h>
 #include <linux/slab.h>
@@ -12,6 +13,7 @@ static int clfs_fd_stream_release(struct inode *inode, struct file *file)
 {
 	struct clfs_fd_stream *fs = file->private_data;
 
+	clfs_fd_mgmt_deregister(fs);
 	clfs_stream_close(fs->s);
 	fput(fs->parent);
 	mutex_destroy(&fs->lock);
@@ -62,7 +64,7 @@ static long clfs_fd_stream_ioctl(struct file *file, unsigned int cmd,
 	case CLFS_IOC_MARSHAL_CREATE:
 		return clfs_fd_marshal_install(file, fs, uarg);
 	default:
-		return -ENOTTY;
+		return clfs_fd_stream_mgmt_ioctl(fs, cmd, uarg);
 	}
 }
 
@@ -71,6 +73,8 @@ static const struct file_operations clfs_fd_stream_fops = {
 	.release	= clfs_fd_stream_release,
 	.unlocked_ioctl	= clfs_fd_stream_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.read		= clfs_fd_stream_read,
+	.poll		= clfs_fd_stream_poll,
 	.llseek		= noop_llseek,
 };
 
@@ -103,6 +107,7 @@ int clfs_fd_stream_install(struct file *log_file, struct clfs_fd_log *fl,
 	fs->s = s;
 	fs->writable = fl->writable;
 	mutex_init(&fs->lock);
+	clfs_fd_events_init(&fs->events);
 	fd = clfs_fd_install("[clfs-stream]", &clfs_fd_stream_fops, fs,
 			     fs->writable ? FMODE_WRITE : 0, log_file);
 	if (fd < 0) {

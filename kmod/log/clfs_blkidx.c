@@ -17,6 +17,12 @@
  * time scan finds them) and dropped from the front as the recovery start
  * moves, so the index is a ring of block LSNs, sorted, searched by
  * bisection. It costs 8 bytes per block in the active part of the log.
+ *
+ * A block LSN has record index 0, so the low nine bits of an entry are
+ * free: they carry the block's stream id and whether it holds client
+ * records. That lets a tail-advance request (kmod/stream/clfs_mgmt.c)
+ * find a stream's oldest record beyond a position without reading the
+ * device.
  * Only one block is open at a time, so the room for its entry is made in
  * process context when it opens (clfs_blkidx_reserve()) and the entry is
  * added without allocating when it is submitted.
@@ -27,10 +33,49 @@
 #include "clfs_log.h"
 
 #define CLFS_BLKIDX_MIN	64U
+/* Entry tag: the block holds client records of stream (tag & STREAM). */
+#define CLFS_BLKIDX_DATA	0x100U
+#define CLFS_BLKIDX_STREAM	0x7fU
+
+static_assert(CLFS_MAX_STREAMS - 1 <= CLFS_BLKIDX_STREAM);
+static_assert((CLFS_BLKIDX_DATA | CLFS_BLKIDX_STREAM) <= CLFS_LSN_INDEX_MASK);
+
+static u64 clfs_blkidx_entry(const struct clfs_blkidx *x, u32 i)
+{
+	return x->lsn[(x->first + i) & (x->cap - 1)];
+}
 
 static u64 clfs_blkidx_at(const struct clfs_blkidx *x, u32 i)
 {
-	return x->lsn[(x->first + i) & (x->cap - 1)];
+	return clfs_lsn_block(clfs_blkidx_entry(x, i));
+}
+
+/* Index of the first entry at or after block LSN @lsn, or x->nr. */
+static u32 clfs_blkidx_lower_bound(const struct clfs_blkidx *x, u64 lsn)
+{
+	u32 lo = 0, hi = x->nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (clfs_blkidx_at(x, mid) < lsn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/**
+ * clfs_blkidx_tag() - what the index remembers of a block besides its LSN
+ * @blk: the block's header
+ *
+ * Return: the tag to pass to clfs_blkidx_add().
+ */
+u32 clfs_blkidx_tag(const struct clfs_blk *blk)
+{
+	if (!blk->nr_records || (blk->flags & CLFS_BLK_F_TRUNCATE))
+		return 0;
+	return CLFS_BLKIDX_DATA | (blk->stream_id & CLFS_BLKIDX_STREAM);
 }
 
 /**
@@ -76,7 +121,7 @@ int clfs_blkidx_reserve(struct clfs_blkidx *x)
 		return -ENOMEM;
 	spin_lock(&x->lock);
 	for (i = 0; i < x->nr; i++)
-		new[i] = clfs_blkidx_at(x, i);
+		new[i] = clfs_blkidx_entry(x, i);
 	old = x->lsn;
 	x->lsn = new;
 	x->cap = cap;
@@ -90,18 +135,20 @@ int clfs_blkidx_reserve(struct clfs_blkidx *x)
  * clfs_blkidx_add() - a block now starts at @lsn
  * @x: the index, with room reserved
  * @lsn: the block's LSN, after every block in the index
+ * @tag: clfs_blkidx_tag() of the block
  *
  * Return: 0, or -EINVAL if there is no room or @lsn is out of order (a
  * bug: the caller shuts the log down rather than index a wrong position).
  */
-int clfs_blkidx_add(struct clfs_blkidx *x, u64 lsn)
+int clfs_blkidx_add(struct clfs_blkidx *x, u64 lsn, u32 tag)
 {
 	int ret = -EINVAL;
 
 	spin_lock(&x->lock);
-	if (!WARN_ON_ONCE(x->nr >= x->cap ||
+	if (!WARN_ON_ONCE(x->nr >= x->cap || clfs_lsn_block(lsn) != lsn ||
+			  tag > CLFS_LSN_INDEX_MASK ||
 			  (x->nr && clfs_blkidx_at(x, x->nr - 1) >= lsn))) {
-		x->lsn[(x->first + x->nr) & (x->cap - 1)] = lsn;
+		x->lsn[(x->first + x->nr) & (x->cap - 1)] = lsn | tag;
 		x->nr++;
 		ret = 0;
 	}
@@ -119,23 +166,44 @@ int clfs_blkidx_add(struct clfs_blkidx *x, u64 lsn)
  */
 bool clfs_blkidx_has(struct clfs_blkidx *x, u64 lsn)
 {
-	u32 lo = 0, hi, mid;
-	bool found = false;
-	u64 v;
+	bool found;
+	u32 i;
 
 	spin_lock(&x->lock);
-	hi = x->nr;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		v = clfs_blkidx_at(x, mid);
-		if (v == lsn) {
+	i = clfs_blkidx_lower_bound(x, lsn);
+	found = i < x->nr && clfs_blkidx_at(x, i) == lsn;
+	spin_unlock(&x->lock);
+	return found;
+}
+
+/**
+ * clfs_blkidx_find_stream() - a stream's first block with records from @from
+ * @x: the index
+ * @from: a block LSN
+ * @stream: the stream id
+ * @lsn: receives the block's LSN, which is its record 0's
+ *
+ * Truncation blocks and empty blocks do not count. The caller still has
+ * to rule out blocks of an earlier stream of the same id and holes.
+ *
+ * Return: true if there is one.
+ */
+bool clfs_blkidx_find_stream(struct clfs_blkidx *x, u64 from, u32 stream,
+			     u64 *lsn)
+{
+	u32 want = CLFS_BLKIDX_DATA | (stream & CLFS_BLKIDX_STREAM);
+	bool found = false;
+	u32 i;
+
+	spin_lock(&x->lock);
+	for (i = clfs_blkidx_lower_bound(x, from); i < x->nr; i++) {
+		u64 v = clfs_blkidx_entry(x, i);
+
+		if ((v & CLFS_LSN_INDEX_MASK) == want) {
+			*lsn = clfs_lsn_block(v);
 			found = true;
 			break;
 		}
-		if (v < lsn)
-			lo = mid + 1;
-		else
-			hi = mid;
 	}
 	spin_unlock(&x->lock);
 	return found;

@@ -38,6 +38,17 @@ static int clfs_container_pick_free(const struct clfs_md *md)
 	return -ENOSPC;
 }
 
+/* Free containers an activation may take. */
+static u32 clfs_container_free_for(const struct clfs_log *log, bool use_held)
+{
+	u32 nr_free = clfs_md_count(log->md, CLFS_CONT_FREE);
+
+	if (use_held)
+		return nr_free;
+	return nr_free > log->held_containers ?
+	       nr_free - log->held_containers : 0;
+}
+
 /**
  * clfs_container_activate_next() - give the next logical id a container
  * @log: the log, md_lock held
@@ -45,23 +56,38 @@ static int clfs_container_pick_free(const struct clfs_md *md)
  * @use_held: the block is for a record that uses a reservation, so it may
  *	take one of the free containers held back for reservations
  *
+ * When this takes the last free container, the log first grows if its
+ * policies allow; if it cannot, the management layer is told, so that
+ * tail-advance requests go out while the container fills.
+ *
  * Return: 0 once the activation is durable in both copies; -ENOSPC if no
- * container is free, or none beyond those held for reservations (the log
- * is full); -EIO or -EROFS from the commits.
+ * container is free, or none beyond those held for reservations, and the
+ * log cannot grow (the log is full); -EIO or -EROFS from the commits.
  */
 int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held)
 {
 	struct clfs_md *next = log->md_next;
-	u32 i, nr_free = 0;
+	u32 nr_free;
 	int slot, ret;
 
 	lockdep_assert_held(&log->md_lock);
 	if (WARN_ON_ONCE(cid != log->md->next_cid))
 		return -EINVAL;
-	for (i = 0; i < log->md->geo.nr_slots; i++)
-		nr_free += log->md->containers[i].state == CLFS_CONT_FREE;
-	if (!use_held && nr_free <= log->held_containers)
+	/*
+	 * Grow before taking the last free container, not after the log is
+	 * full: an append should never fail for want of a growth the
+	 * policies allow (docs/management.md).
+	 */
+	nr_free = clfs_container_free_for(log, use_held);
+	if (nr_free <= 1 && !clfs_log_auto_grow(log))
+		nr_free = clfs_container_free_for(log, use_held);
+	if (!nr_free) {
+		clfs_mgmt_kick(log, true);
 		return -ENOSPC;
+	}
+	/* The last one: ask the clients to make room while it fills. */
+	if (nr_free == 1)
+		clfs_mgmt_kick(log, false);
 	slot = clfs_container_pick_free(log->md);
 	if (slot < 0)
 		return slot;
@@ -85,7 +111,8 @@ int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held)
  * Two commits: the first moves the recovery start to @lsn's block, the
  * second frees every container wholly before it (see the top of the file).
  * The stream layer (kmod/stream/clfs_tail.c) calls this once every base
- * and archive tail has moved.
+ * and archive tail has moved. Freed containers are then subject to the
+ * AUTO_SHRINK policy (clfs_policy.c).
  *
  * Contract: @lsn's block must be the start of a block on the log's chain
  * (or the head itself), because the recovery scan starts there and follows
@@ -141,8 +168,12 @@ int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn)
 	}
 	if (freed)
 		ret = clfs_md_commit(log);
+	if (freed && !ret)
+		ret = clfs_log_auto_shrink(log);
 out:
 	mutex_unlock(&log->md_lock);
+	if (freed)
+		clfs_mgmt_kick(log, false);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_log_advance_recovery);
@@ -176,6 +207,8 @@ int clfs_container_add(struct clfs_log *log, u32 count)
 	}
 	ret = added < count ? -ENOSPC : clfs_md_commit(log);
 	mutex_unlock(&log->md_lock);
+	if (!ret)
+		clfs_mgmt_kick(log, false);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(clfs_container_add);
@@ -194,7 +227,8 @@ EXPORT_SYMBOL_GPL(clfs_container_add);
  * Return: 0; -EINVAL for a zero @count, an id beyond the device's slots,
  * an id given twice, or a removal that would leave fewer than
  * CLFS_LOG_MIN_CONTAINERS; -ENOENT for a slot that is not part of the log;
- * -EBUSY for an active container; -EROFS or -EIO.
+ * -EBUSY for an active container, or when the free containers left would
+ * not cover what reservations hold; -EROFS or -EIO.
  */
 int clfs_container_remove(struct clfs_log *log, const u32 *physical_ids,
 			  u32 count)
@@ -230,8 +264,13 @@ int clfs_container_remove(struct clfs_log *log, const u32 *physical_ids,
 
 		for (i = 0; i < next->geo.nr_slots; i++)
 			left += next->containers[i].state != CLFS_CONT_NONE;
-		ret = left < CLFS_LOG_MIN_CONTAINERS ? -EINVAL :
-		      clfs_md_commit(log);
+		if (left < CLFS_LOG_MIN_CONTAINERS)
+			ret = -EINVAL;
+		else if (clfs_md_count(next, CLFS_CONT_FREE) <
+			 log->held_containers)
+			ret = -EBUSY;	/* reservations count on them */
+		else
+			ret = clfs_md_commit(log);
 	}
 	mutex_unlock(&log->md_lock);
 	return ret;

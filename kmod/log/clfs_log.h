@@ -13,6 +13,7 @@
  *   clfs_holes.c     the ranges of a stream's LSNs set end of log removed
  *   clfs_blkidx.c    where the blocks start, so client LSNs can be checked
  *   clfs_container.c activating, freeing, adding, removing, scanning
+ *   clfs_policy.c    management policies, growth, shrink, set size
  *   clfs_write.c     building blocks, writing them, flushing, shutdown
  *
  * Locking, outermost first:
@@ -86,7 +87,8 @@ struct clfs_blkidx {
  * @completed_lsn: every block before this position has completed
  * @durable_lsn: every block before this position is durable
  * @shutdown: 0, or the error that shut the log down
- * @stats: counters for queries
+ * @stats: counters for queries (grown and shrunk: containers added and
+ *	removed by the policies, under md_lock)
  * @wait: woken when @open_blk, @completed_lsn, @durable_lsn or @shutdown
  *	change
  * @flush_lock: one cache flush at a time
@@ -126,6 +128,8 @@ struct clfs_log {
 		u64 bytes_written;
 		u64 flushes;
 		u64 md_writes;
+		u64 grown;
+		u64 shrunk;
 	} stats;
 	wait_queue_head_t wait;
 
@@ -159,8 +163,11 @@ int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
 void clfs_blkidx_init(struct clfs_blkidx *x);
 void clfs_blkidx_free(struct clfs_blkidx *x);
 int clfs_blkidx_reserve(struct clfs_blkidx *x);
-int clfs_blkidx_add(struct clfs_blkidx *x, u64 lsn);
+u32 clfs_blkidx_tag(const struct clfs_blk *blk);
+int clfs_blkidx_add(struct clfs_blkidx *x, u64 lsn, u32 tag);
 bool clfs_blkidx_has(struct clfs_blkidx *x, u64 lsn);
+bool clfs_blkidx_find_stream(struct clfs_blkidx *x, u64 from, u32 stream,
+			     u64 *lsn);
 void clfs_blkidx_trim(struct clfs_blkidx *x, u64 below);
 
 /* clfs_holes.c */
@@ -176,6 +183,20 @@ void clfs_holes_free(struct clfs_log *log);
 /* clfs_container.c */
 int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held);
 int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn);
+
+/* clfs_policy.c */
+u32 clfs_md_count(const struct clfs_md *md, u32 state);
+u32 clfs_policy_min(const struct clfs_md *md);
+u32 clfs_policy_max(const struct clfs_md *md);
+u32 clfs_policy_tail_target(const struct clfs_md *md);
+int clfs_log_auto_grow(struct clfs_log *log);
+int clfs_log_auto_shrink(struct clfs_log *log);
+
+/*
+ * kmod/stream/clfs_mgmt.c: tell the management layer that the log is full
+ * (@full) or that its space changed; may be called with any clfs lock held.
+ */
+void clfs_mgmt_kick(struct clfs_log *log, bool full);
 
 /* clfs_write.c */
 struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,

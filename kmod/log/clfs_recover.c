@@ -129,7 +129,7 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 			break;
 		}
 		ret = clfs_blkidx_reserve(&log->blkidx) ?:
-		      clfs_blkidx_add(&log->blkidx, lsn);
+		      clfs_blkidx_add(&log->blkidx, lsn, clfs_blkidx_tag(&blk));
 		if (ret)
 			break;
 		log->recovered_blocks++;

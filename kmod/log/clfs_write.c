@@ -561,7 +561,8 @@ int clfs_wblk_submit(struct clfs_wblk *b)
 	 * completed block missing from the index; outside log->lock, which
 	 * I/O completion takes.
 	 */
-	if (clfs_blkidx_add(&log->blkidx, b->hdr.lsn)) {
+	if (clfs_blkidx_add(&log->blkidx, b->hdr.lsn,
+			    clfs_blkidx_tag(&b->hdr))) {
 		clfs_log_shutdown(log, -EIO);
 		clfs_wblk_abort(b);
 		return -EIO;

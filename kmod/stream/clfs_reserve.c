@@ -107,15 +107,6 @@ static u32 clfs_resv_containers(const struct clfs_log *log, u64 bytes,
 			  U32_MAX);
 }
 
-static u32 clfs_log_free_containers(const struct clfs_log *log)
-{
-	u32 i, n = 0;
-
-	for (i = 0; i < log->md->geo.nr_slots; i++)
-		n += log->md->containers[i].state == CLFS_CONT_FREE;
-	return n;
-}
-
 /* Publish how many free containers the reservations hold back. */
 static void clfs_resv_publish(struct clfs_streams *ss)
 {
@@ -241,10 +232,16 @@ int clfs_resv_change(struct clfs_streams *ss, u32 stream, u32 nr, s64 *sizes)
 	if (n)
 		maxc = max(maxc, next[n - 1]);
 	mutex_lock(&log->md_lock);
-	if (bytes > rv->bytes &&
-	    clfs_resv_containers(log, bytes, records, maxc) >
-	    clfs_log_free_containers(log))
-		ret = -ENOSPC;
+	if (bytes > rv->bytes) {
+		u32 need = clfs_resv_containers(log, bytes, records, maxc);
+
+		/* Grow within the policies rather than refuse. */
+		while (need > clfs_md_count(log->md, CLFS_CONT_FREE) &&
+		       !clfs_log_auto_grow(log))
+			;
+		if (need > clfs_md_count(log->md, CLFS_CONT_FREE))
+			ret = -ENOSPC;
+	}
 	mutex_unlock(&log->md_lock);
 	if (ret)
 		goto out;

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include "clfs_stream.h"
+#include "clfs_mgmt.h"
 
 /**
  * clfs_streams_attach() - set up the stream layer of a freshly opened log
@@ -45,6 +46,11 @@ int clfs_streams_attach(struct clfs_log *log)
 		kfree(ss);
 		return -ENOMEM;
 	}
+	if (clfs_mgmt_attach(ss)) {
+		clfs_resv_detach(ss);
+		kfree(ss);
+		return -ENOMEM;
+	}
 	log->streams = ss;
 	return 0;
 }
@@ -68,6 +74,7 @@ void clfs_streams_detach(struct clfs_log *log)
 		WARN_ONCE(ss->st[i].open_count,
 			  "clfs: %s: stream %u still open at log close\n",
 			  log->name, i);
+	clfs_mgmt_detach(ss);
 	log->streams = NULL;
 	clfs_resv_detach(ss);
 	kfree(ss);
@@ -342,6 +349,8 @@ int clfs_stream_query(struct clfs_stream *s, struct clfs_stream_info *info)
 	spin_unlock_irq(&log->lock);
 	clfs_resv_query(log->streams, s->id, &info->reserved_bytes,
 			&info->reserved_records);
+	clfs_mgmt_stream_state(log->streams, s->id, &info->mgmt_flags,
+			       &info->tail_request_lsn);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(clfs_stream_query);

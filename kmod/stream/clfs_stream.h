@@ -8,6 +8,7 @@
  *   clfs_reserve.c  reservations: space set aside for future records
  *   clfs_read.c     read contexts: records by LSN, forward and along chains
  *   clfs_tail.c     restart areas, base, archive tail, set end of log
+ *   clfs_mgmt.c     management clients and the log-full protocol
  *
  * Design notes: docs/streams-design.md. The log keeps one open block at a
  * time (kmod/log/clfs_write.c); this layer decides which stream and which
@@ -57,6 +58,7 @@ struct clfs_stream_state {
  *	become durable; a forced flush lets the open block fill while there
  *	are any (group commit, clfs_append.c); log->wait is woken at zero
  * @resv: reservations (clfs_reserve.c)
+ * @mgmt: management clients and the log-full state (clfs_mgmt.c)
  * @st: per stream id
  */
 struct clfs_streams {
@@ -69,6 +71,7 @@ struct clfs_streams {
 	unsigned long flush_delay;
 	atomic_t flushing;
 	struct clfs_resv *resv;
+	struct clfs_mgmt *mgmt;
 	struct clfs_stream_state st[CLFS_MAX_STREAMS];
 };
 
@@ -142,6 +145,8 @@ void clfs_resv_query(struct clfs_streams *ss, u32 stream, u64 *bytes,
 
 /* clfs_tail.c */
 int clfs_tail_recycle(struct clfs_log *log);
+u64 clfs_tail_need(const struct clfs_md *md, const struct clfs_md_stream *st,
+		   bool has_records, u64 recovery);
 
 /* clfs_read.c */
 int clfs_read_prev_lsn(struct clfs_marshal *m, u64 lsn, u64 *prev);

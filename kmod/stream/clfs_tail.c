@@ -189,9 +189,8 @@ static int clfs_tail_make_durable(struct clfs_log *log, u64 lsn)
  * nothing has been archived yet: the stream's records are all pinned
  * until the archive tail is set.
  */
-static u64 clfs_tail_need(const struct clfs_md *md,
-			  const struct clfs_md_stream *st, bool has_records,
-			  u64 recovery)
+u64 clfs_tail_need(const struct clfs_md *md, const struct clfs_md_stream *st,
+		   bool has_records, u64 recovery)
 {
 	u64 all = CLFS_LSN_INVALID;
 	u64 need;
@@ -241,6 +240,8 @@ int clfs_tail_recycle(struct clfs_log *log)
 	mutex_unlock(&log->md_lock);
 	mutex_unlock(&ss->append_lock);
 
+	/* A tail moved: it may answer a tail-advance request. */
+	clfs_mgmt_kick(log, false);
 	if (start == CLFS_LSN_INVALID)
 		start = head;
 	/* The head may sit at a container not activated yet: wait for it. */

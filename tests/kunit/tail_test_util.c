@@ -45,10 +45,17 @@ static int tt_res_init(struct kunit_resource *res, void *data)
 struct tt *tt_new(struct kunit *test, unsigned int sector, u32 nr,
 		  u32 flags)
 {
+	return tt_new_slots(test, sector, nr, nr, flags);
+}
+
+/* A log of @nr containers on a device with room for @slots. */
+struct tt *tt_new_slots(struct kunit *test, unsigned int sector, u32 nr,
+			u32 slots, u32 flags)
+{
 	struct tt *tt = kunit_kzalloc(test, sizeof(*tt), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, tt);
-	tt->tl = tl_new(test, sector, TL_MD_AREA + (u64)nr * CB);
+	tt->tl = tl_new(test, sector, TL_MD_AREA + (u64)slots * CB);
 	KUNIT_ASSERT_EQ(test, tl_format(tt->tl, CB, nr, flags), 0);
 	KUNIT_ASSERT_EQ(test, tl_open(tt->tl, 0), 0);
 	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, tt_res_init,

@@ -50,6 +50,8 @@ struct tt {
 void tt_close_all(struct tt *tt);
 struct tt *tt_new(struct kunit *test, unsigned int sector, u32 nr,
 		  u32 flags);
+struct tt *tt_new_slots(struct kunit *test, unsigned int sector, u32 nr,
+			u32 slots, u32 flags);
 struct clfs_log *tt_log(struct tt *tt);
 void tt_open(struct tt *tt, u32 i, u32 id);
 void tt_create(struct tt *tt, u32 i);
