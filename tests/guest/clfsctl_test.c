@@ -4,7 +4,9 @@
  * sessions on the guest's disk, output captured and checked: formatting,
  * info and JSON, streams, appends from arguments and stdin, reads in every
  * direction, restart areas, truncation, the base, the archive tail,
- * containers, flushes, deletion; and its error paths: no log on the
+ * containers, flushes, deletion; management: policies shown, set,
+ * refused and removed, the size, info's management section, watch as an
+ * automatic consumer of a full log; and its error paths: no log on the
  * device, bad LSNs, unknown commands, a log already open, a caller
  * without CAP_SYS_ADMIN. Uses the kernel's kselftest harness; its output is KTAP.
  *
@@ -249,6 +251,21 @@ static unsigned long long json_num(const char *doc, const char *key)
 	return strtoull(json_get(doc, key, v, sizeof(v)), NULL, 0);
 }
 
+/*
+ * The JSON object that follows "key": in @doc (the first one), so that
+ * json_get() and json_num() find its members rather than same-named ones
+ * elsewhere. Return: a pointer into @doc, or "" when it is missing.
+ */
+static const char *json_obj(const char *doc, const char *key)
+{
+	char pat[128];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\": {", key);
+	p = strstr(doc, pat);
+	return p ? p : "";
+}
+
 /* How many times @needle occurs in @hay. */
 static int count_of(const char *hay, const char *needle)
 {
@@ -355,6 +372,7 @@ TEST_F(clfsctl, usage_errors_exit_2)
 		"version", "create", "delete", "info", "stats", "containers",
 		"streams", "append", "read", "restart", "advance-base",
 		"truncate", "archive-tail", "flush", "check", "dump",
+		"size", "policy", "watch",
 	};
 	struct run *r = &self->r;
 	unsigned int i;
@@ -410,6 +428,38 @@ TEST_F(clfsctl, usage_errors_exit_2)
 	RUN(r, NULL, "advance-base", self->dev);
 	STATUS(r, 2);
 	RUN(r, NULL, "append", "--prev", "0xzz", self->dev, "x");
+	STATUS(r, 2);
+
+	/* Management commands check their arguments before any open. */
+	RUN(r, NULL, "policy", "set", self->dev, "--growth", "1",
+	    "--growth-pct", "2");
+	STATUS(r, 2);
+	CONTAINS(r->err, "--growth or --growth-pct");
+	RUN(r, NULL, "policy", "set", self->dev);
+	STATUS(r, 2);
+	CONTAINS(r->err, "at least one policy option");
+	RUN(r, NULL, "policy", self->dev, "--max", "3");
+	STATUS(r, 2);
+	RUN(r, NULL, "policy", "set", self->dev, "--auto-grow", "maybe");
+	STATUS(r, 2);
+	RUN(r, NULL, "policy", "set", self->dev, "--growth-pct", "101");
+	STATUS(r, 2);
+	RUN(r, NULL, "policy", "set", self->dev, "--max", "3", "--max", "4");
+	STATUS(r, 2);
+	RUN(r, NULL, "policy", "remove", self->dev);
+	STATUS(r, 2);
+	RUN(r, NULL, "policy", "remove", self->dev, "max", "bogus");
+	STATUS(r, 2);
+	CONTAINS(r->err, "'bogus' is not a policy");
+	RUN(r, NULL, "size", self->dev, "many");
+	STATUS(r, 2);
+	RUN(r, NULL, "size", self->dev, "3", "4");
+	STATUS(r, 2);
+	RUN(r, NULL, "watch", self->dev);
+	STATUS(r, 2);
+	RUN(r, NULL, "watch", self->dev, "128");
+	STATUS(r, 2);
+	RUN(r, NULL, "watch", "--timeout", "soon", self->dev, "0");
 	STATUS(r, 2);
 }
 
@@ -895,6 +945,447 @@ TEST_F_TIMEOUT(clfsctl, multiplexed_session, SESSION_TIMEOUT)
 	RUN(r, NULL, "read", "--text", "--previous", "-s", "1", dev);
 	STATUS(r, 0);
 	EXPECT_STREQ("late\n", r->out);
+
+	RUN(r, NULL, "delete", dev);
+	STATUS(r, 0);
+}
+
+/* ---- management: policies, size, watch ---------------------------------- */
+
+/* "clfsctl policy" text: the line of policy @name, "NAME   VALUE\n". */
+static void policy_line(char *buf, size_t len, const char *name,
+			const char *value)
+{
+	snprintf(buf, len, "  %-15s %s\n", name, value);
+}
+
+#define POLICY_LINE(out, name, value) do {				\
+	char _l[256];							\
+	policy_line(_l, sizeof(_l), name, value);			\
+	CONTAINS(out, _l);						\
+} while (0)
+
+/* The "installed" member of policy @key in a --json policy document. */
+static bool policy_installed(const char *doc, const char *key)
+{
+	char v[16];
+
+	return !strcmp(json_get(json_obj(json_obj(doc, "policies"), key),
+				"installed", v, sizeof(v)), "true");
+}
+
+TEST_F_TIMEOUT(clfsctl, policy_session, SESSION_TIMEOUT)
+{
+	const char *dev = self->dev;
+	struct run *r = &self->r;
+	unsigned long long slots;
+	const char *pol;
+	char want[160];
+	char v[64];
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	RUN(r, NULL, "create", "--force", "--container-size", "256K",
+	    "--containers", "8", dev);
+	STATUS(r, 0);
+
+	/* A new log: every policy is its default. */
+	RUN(r, NULL, "--json", "policy", dev);
+	STATUS(r, 0);
+	slots = json_num(r->out, "nr_slots");
+	EXPECT_LE(8, slots);
+	EXPECT_EQ(8, json_num(r->out, "nr_containers"));
+	EXPECT_EQ(0, json_num(r->out, "installed_mask"));
+	pol = json_obj(r->out, "policies");
+	EXPECT_FALSE(policy_installed(r->out, "max"));
+	EXPECT_EQ(slots, json_num(pol, "max_containers"));
+	EXPECT_EQ(2, json_num(pol, "min_containers"));
+	EXPECT_EQ(1, json_num(pol, "growth_containers"));
+	EXPECT_EQ(0, json_num(pol, "growth_pct"));
+	EXPECT_EQ(1, json_num(pol, "tail_free_containers"));
+	EXPECT_EQ(0, json_num(pol, "shrink_free_pct"));
+	EXPECT_STREQ("false", json_get(pol, "auto_grow", v, sizeof(v)));
+	EXPECT_EQ(262144, json_num(pol, "new_container_bytes"));
+	RUN(r, NULL, "policy", dev);
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "policies of %s (8 containers, 7 free, of %llu slots)\n",
+		 dev, slots);
+	CONTAINS(r->out, want);
+	snprintf(want, sizeof(want), "%llu containers (every slot of the device) (default)",
+		 slots);
+	POLICY_LINE(r->out, "max", want);
+	POLICY_LINE(r->out, "min", "2 containers (default)");
+	POLICY_LINE(r->out, "growth", "1 container per growth (default)");
+	POLICY_LINE(r->out, "tail",
+		    "tail-advance requests aim for 1 free container (default)");
+	POLICY_LINE(r->out, "auto-shrink", "never shrink (default)");
+	POLICY_LINE(r->out, "auto-grow", "off (default)");
+	POLICY_LINE(r->out, "container-size", "256 KiB (default)");
+
+	/* Set four: exactly those are installed, the others stay defaults. */
+	RUN(r, NULL, "policy", "set", dev, "--max", "12", "--growth-pct", "50",
+	    "--tail-free", "2", "--auto-grow", "on");
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "installed max, growth, tail, auto-grow on %s\n",
+		 dev);
+	CONTAINS(r->out, want);
+	POLICY_LINE(r->out, "max", "12 containers");
+	POLICY_LINE(r->out, "growth", "50% of the size per growth");
+	POLICY_LINE(r->out, "tail",
+		    "tail-advance requests aim for 2 free containers");
+	POLICY_LINE(r->out, "auto-grow", "on");
+	POLICY_LINE(r->out, "min", "2 containers (default)");
+	POLICY_LINE(r->out, "auto-shrink", "never shrink (default)");
+
+	/* A second run opens the log again: they are in its metadata. */
+	RUN(r, NULL, "--json", "policy", dev);
+	STATUS(r, 0);
+	pol = json_obj(r->out, "policies");
+	EXPECT_TRUE(policy_installed(r->out, "max"));
+	EXPECT_TRUE(policy_installed(r->out, "growth"));
+	EXPECT_TRUE(policy_installed(r->out, "tail"));
+	EXPECT_TRUE(policy_installed(r->out, "auto_grow"));
+	EXPECT_FALSE(policy_installed(r->out, "min"));
+	EXPECT_FALSE(policy_installed(r->out, "auto_shrink"));
+	EXPECT_FALSE(policy_installed(r->out, "container_size"));
+	EXPECT_EQ(12, json_num(pol, "max_containers"));
+	EXPECT_EQ(50, json_num(pol, "growth_pct"));
+	EXPECT_EQ(2, json_num(pol, "tail_free_containers"));
+	EXPECT_STREQ("true", json_get(pol, "auto_grow", v, sizeof(v)));
+	EXPECT_EQ(CLFS_POLICY_MAX_SIZE | CLFS_POLICY_GROWTH_RATE |
+		  CLFS_POLICY_LOG_TAIL | CLFS_POLICY_AUTO_GROW,
+		  json_num(r->out, "installed_mask"));
+
+	/* Conflicts are refused, whole, with the rule they break. */
+	RUN(r, NULL, "policy", "set", dev, "--min", "5", "--max", "3");
+	STATUS(r, 1);
+	CONTAINS(r->err, "refused, nothing changed: min 5 is above max 3 (EINVAL)");
+	RUN(r, NULL, "policy", "set", dev, "--min", "13");
+	STATUS(r, 1);
+	CONTAINS(r->err, "min 13 is above max 12 (installed) (EINVAL)");
+	RUN(r, NULL, "policy", "set", dev, "--auto-shrink", "10",
+	    "--tail-free-pct", "20");
+	STATUS(r, 1);
+	CONTAINS(r->err, "auto-shrink at 10% free is not above the tail target of 20% free");
+	CONTAINS(r->err, "(EINVAL)");
+	RUN(r, NULL, "policy", "set", dev, "--container-size", "128K");
+	STATUS(r, 1);
+	CONTAINS(r->err, "every container of the log has its size, 256 KiB (EINVAL)");
+	RUN(r, NULL, "policy", "set", dev, "--growth", "12");
+	STATUS(r, 1);
+	CONTAINS(r->err, "a growth step of 12 containers is not below max 12 (installed)");
+	RUN(r, NULL, "policy", "set", dev, "--max", "4000000000");
+	STATUS(r, 1);
+	snprintf(want, sizeof(want), "max 4000000000 is beyond the device's %llu container slots (ENOSPC)",
+		 slots);
+	CONTAINS(r->err, want);
+	RUN_UNPRIV(r, NULL, "policy", "set", dev, "--max", "10");
+	STATUS(r, 1);
+	CONTAINS(r->err, "(EPERM)");
+	/* None of them changed anything. */
+	RUN(r, NULL, "--json", "policy", dev);
+	STATUS(r, 0);
+	EXPECT_EQ(CLFS_POLICY_MAX_SIZE | CLFS_POLICY_GROWTH_RATE |
+		  CLFS_POLICY_LOG_TAIL | CLFS_POLICY_AUTO_GROW,
+		  json_num(r->out, "installed_mask"));
+	EXPECT_EQ(12, json_num(json_obj(r->out, "policies"), "max_containers"));
+	EXPECT_EQ(8, json_num(r->out, "nr_containers"));
+
+	/* Consistent: auto-shrink above a tail target in percent. */
+	RUN(r, NULL, "policy", dev, "set", "--auto-shrink", "30",
+	    "--tail-free-pct", "20");
+	STATUS(r, 0);
+	POLICY_LINE(r->out, "auto-shrink", "shrink while 30% is free");
+	POLICY_LINE(r->out, "tail", "tail-advance requests aim for 20% free");
+	POLICY_LINE(r->out, "max", "12 containers");
+
+	/* A minimum above the size grows the log; a maximum below shrinks it. */
+	RUN(r, NULL, "policy", "set", dev, "--min", "10");
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "policies of %s (10 containers, 9 free,", dev);
+	CONTAINS(r->out, want);
+	RUN(r, NULL, "policy", "set", dev, "--max", "9");
+	STATUS(r, 1);
+	CONTAINS(r->err, "min 10 (installed) is above max 9 (EINVAL)");
+	RUN(r, NULL, "policy", "remove", dev, "min");
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "removed min from %s\n", dev);
+	CONTAINS(r->out, want);
+	POLICY_LINE(r->out, "min", "2 containers (default)");
+	RUN(r, NULL, "--json", "policy", "set", dev, "--max", "9");
+	STATUS(r, 0);
+	EXPECT_EQ(9, json_num(r->out, "nr_containers"));
+	EXPECT_EQ(9, json_num(json_obj(r->out, "policies"), "max_containers"));
+
+	/* Remove some, then all: back to the defaults, for good. */
+	RUN(r, NULL, "policy", dev, "remove", "growth", "tail");
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "removed growth, tail from %s\n", dev);
+	CONTAINS(r->out, want);
+	POLICY_LINE(r->out, "growth", "1 container per growth (default)");
+	POLICY_LINE(r->out, "tail",
+		    "tail-advance requests aim for 1 free container (default)");
+	POLICY_LINE(r->out, "auto-shrink", "shrink while 30% is free");
+	RUN(r, NULL, "policy", "remove", dev, "all");
+	STATUS(r, 0);
+	RUN(r, NULL, "--json", "policy", dev);
+	STATUS(r, 0);
+	EXPECT_EQ(0, json_num(r->out, "installed_mask"));
+	EXPECT_FALSE(policy_installed(r->out, "max"));
+	EXPECT_FALSE(policy_installed(r->out, "auto_grow"));
+	EXPECT_EQ(slots, json_num(json_obj(r->out, "policies"),
+				  "max_containers"));
+	/* Removing changes no size. */
+	EXPECT_EQ(9, json_num(r->out, "nr_containers"));
+
+	RUN(r, NULL, "delete", dev);
+	STATUS(r, 0);
+}
+
+/*
+ * Append records of 1000 bytes, @n at a time, until the log has no free
+ * container (or an append finds it full). Return: the runs it took, or -1.
+ */
+static int fill_log(struct __test_metadata *_metadata, struct run *r,
+		    const char *dev, int n)
+{
+	static char in[128 * 1001];
+	char v[32];
+	int i, runs;
+
+	if (n * 1001 > (int)sizeof(in))
+		return -1;
+	for (i = 0; i < n; i++) {
+		memset(in + i * 1001, 'a' + i % 26, 1000);
+		in[i * 1001 + 1000] = '\n';
+	}
+	in[n * 1001] = '\0';
+	for (runs = 1; runs <= 64; runs++) {
+		RUN(r, in, "append", dev);
+		if (r->status == 1 && strstr(r->err, "(ENOSPC)"))
+			return runs;
+		if (r->status)
+			return -1;
+		RUN(r, NULL, "--json", "info", dev);
+		if (r->status)
+			return -1;
+		if (!strcmp(json_get(json_obj(r->out, "management"), "nr_free",
+				     v, sizeof(v)), "0"))
+			return runs;
+	}
+	return -1;
+}
+
+TEST_F_TIMEOUT(clfsctl, size_and_info, SESSION_TIMEOUT)
+{
+	unsigned long long slots, active;
+	const char *dev = self->dev;
+	struct run *r = &self->r;
+	const char *mg;
+	char want[200], v[32];
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	RUN(r, NULL, "create", "--force", "--container-size", "256K",
+	    "--containers", "8", dev);
+	STATUS(r, 0);
+
+	/* info's management section, text and JSON. */
+	RUN(r, NULL, "--json", "info", dev);
+	STATUS(r, 0);
+	slots = json_num(r->out, "nr_slots");
+	mg = json_obj(r->out, "management");
+	EXPECT_EQ(8, json_num(mg, "nr_containers"));
+	EXPECT_EQ(7, json_num(mg, "nr_free"));
+	EXPECT_EQ(0, json_num(mg, "nr_held"));
+	EXPECT_EQ(2, json_num(mg, "min_containers"));
+	EXPECT_EQ(slots, json_num(mg, "max_containers"));
+	EXPECT_STREQ("false", json_get(mg, "full", v, sizeof(v)));
+	EXPECT_STREQ("false", json_get(mg, "pinned", v, sizeof(v)));
+	EXPECT_EQ(0, json_num(mg, "nr_clients"));
+	EXPECT_EQ(0, json_num(mg, "nr_requests"));
+	EXPECT_EQ(0, json_num(mg, "nr_waiting"));
+	EXPECT_EQ(0, json_num(mg, "grown"));
+	EXPECT_EQ(0, json_num(mg, "requests_sent"));
+	RUN(r, NULL, "info", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "management:\n");
+	CONTAINS(r->out, "  size               8 containers (7 free, 0 of them held for reservations)\n");
+	snprintf(want, sizeof(want), "  size limits        min 2, max %llu containers\n",
+		 slots);
+	CONTAINS(r->out, want);
+	CONTAINS(r->out, "  state              has room\n");
+	CONTAINS(r->out, "  clients            0 (0 waiting for log-full-handled)\n");
+	CONTAINS(r->out, "  pending requests   0\n");
+	CONTAINS(r->out, "    pinned           0 times\n");
+	/* The policies are the limits info reports. */
+	RUN(r, NULL, "policy", "set", dev, "--max", "11", "--min", "3");
+	STATUS(r, 0);
+	RUN(r, NULL, "info", dev);
+	STATUS(r, 0);
+	CONTAINS(r->out, "  size limits        min 3, max 11 containers\n");
+
+	/* The stream's management state: no client, no request. */
+	RUN(r, NULL, "streams", "list", dev, "0");
+	STATUS(r, 0);
+	CONTAINS(r->out, "  management       no client\n");
+	CONTAINS(r->out, "  tail request     -\n");
+	RUN(r, NULL, "--json", "streams", "list", dev, "0");
+	STATUS(r, 0);
+	EXPECT_STREQ("false", json_get(r->out, "mgmt_client", v, sizeof(v)));
+	EXPECT_STREQ("null", json_get(r->out, "tail_request_lsn", v,
+				      sizeof(v)));
+	EXPECT_EQ(0, json_num(r->out, "mgmt_flags"));
+
+	/* size: show, grow, shrink, within the policies. */
+	RUN(r, NULL, "size", dev);
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "%s: 8 containers (1 active, 7 free) of %llu slots\n",
+		 dev, slots);
+	EXPECT_STREQ(want, r->out);
+	RUN(r, NULL, "size", dev, "10");
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "resized %s: 10 containers (1 active, 9 free) of %llu slots\n",
+		 dev, slots);
+	EXPECT_STREQ(want, r->out);
+	RUN(r, NULL, "--json", "size", dev, "4");
+	STATUS(r, 0);
+	EXPECT_EQ(4, json_num(r->out, "requested"));
+	EXPECT_EQ(4, json_num(r->out, "nr_containers"));
+	EXPECT_EQ(3, json_num(r->out, "nr_free"));
+	EXPECT_STREQ("true", json_get(r->out, "complete", v, sizeof(v)));
+	RUN(r, NULL, "size", dev, "12");
+	STATUS(r, 1);
+	CONTAINS(r->err, "size 12: outside the log's size limits, min 3 and max 11 containers");
+	CONTAINS(r->err, "(ERANGE)");
+	RUN(r, NULL, "size", dev, "2");
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ERANGE)");
+	RUN(r, NULL, "policy", "remove", dev, "max", "min");
+	STATUS(r, 0);
+	RUN(r, NULL, "size", dev, "12");
+	STATUS(r, 0);
+	CONTAINS(r->out, ": 12 containers (1 active, 11 free)");
+	RUN(r, NULL, "size", dev, "4000000000");
+	STATUS(r, 1);
+	snprintf(want, sizeof(want), "the device has only %llu container slots (ENOSPC)",
+		 slots);
+	CONTAINS(r->err, want);
+	RUN_UNPRIV(r, NULL, "size", dev, "8");
+	STATUS(r, 1);
+	CONTAINS(r->err, "(EPERM)");
+	RUN(r, NULL, "size", dev, "3");
+	STATUS(r, 0);
+	CONTAINS(r->out, ": 3 containers (1 active, 2 free)");
+
+	/*
+	 * Fill it; a shrink below the containers that hold records stops at
+	 * them, says so and exits 1.
+	 */
+	ASSERT_LT(0, fill_log(_metadata, r, dev, 100)) {
+		TH_LOG("append: %s", r->err);
+	}
+	RUN(r, NULL, "--json", "info", dev);
+	STATUS(r, 0);
+	active = json_num(r->out, "nr_active");
+	EXPECT_EQ(3, active);
+	RUN(r, NULL, "size", dev, "2");
+	STATUS(r, 1);
+	snprintf(want, sizeof(want), "resized %s: %llu containers (%llu active, 0 free)",
+		 dev, active, active);
+	CONTAINS(r->out, want);
+	snprintf(want, sizeof(want), "shrink to 2 stopped at %llu containers", active);
+	CONTAINS(r->err, want);
+	CONTAINS(r->err, "(EBUSY)");
+	RUN(r, NULL, "--json", "size", dev, "2");
+	STATUS(r, 1);
+	EXPECT_STREQ("false", json_get(r->out, "complete", v, sizeof(v)));
+	EXPECT_EQ(active, json_num(r->out, "nr_containers"));
+
+	RUN(r, NULL, "delete", dev);
+	STATUS(r, 0);
+}
+
+/* The LSN after "event advance-tail lsn " in watch's output, or 0. */
+static unsigned long long advance_target(const char *out)
+{
+	const char *p = strstr(out, "event advance-tail lsn ");
+
+	return p ? strtoull(p + strlen("event advance-tail lsn "), NULL, 16) : 0;
+}
+
+TEST_F_TIMEOUT(clfsctl, watch_consumer, SESSION_TIMEOUT)
+{
+	unsigned long long first[MAX_LSNS], target;
+	const char *dev = self->dev;
+	struct run *r = &self->r;
+	char want[200], a[24], v[64];
+
+	if (!self->dev)	/* the 6.1 harness runs skipped tests */
+		return;
+	RUN(r, NULL, "create", "--force", "--container-size", "128K",
+	    "--containers", "2", dev);
+	STATUS(r, 0);
+	APPEND(r, dev, first, 1, "first");
+
+	/* Nothing to report: the timeout ends it, --count unmet is a failure. */
+	RUN(r, NULL, "watch", "--timeout", "0", dev, "0");
+	STATUS(r, 0);
+	snprintf(want, sizeof(want), "watching stream 0 of %s as its management client\n",
+		 dev);
+	CONTAINS(r->out, want);
+	CONTAINS(r->out, "0 events, timed out\n");
+	RUN(r, NULL, "watch", "--count", "1", "--timeout", "1", dev, "0");
+	STATUS(r, 1);
+	CONTAINS(r->err, "stream 0: timed out after 0 of 1 events");
+	RUN(r, NULL, "--json", "watch", "-t", "0", "--handle-full", dev, "0");
+	STATUS(r, 0);
+	EXPECT_STREQ("room", json_get(r->out, "handle_full", v, sizeof(v)));
+	EXPECT_EQ(0, json_num(r->out, "count"));
+	EXPECT_STREQ("true", json_get(r->out, "timed_out", v, sizeof(v)));
+	CONTAINS(r->out, "\"events\": []");
+	RUN(r, NULL, "watch", "-t", "0", dev, "3");
+	STATUS(r, 1);
+	CONTAINS(r->err, "no such stream (ENOENT)");
+	/* The client went with the command. */
+	RUN(r, NULL, "--json", "info", dev);
+	STATUS(r, 0);
+	EXPECT_EQ(0, json_num(json_obj(r->out, "management"), "nr_clients"));
+
+	/*
+	 * A full log: handle-log-full sends the stream a tail-advance
+	 * request, watch --advance moves the base to its target, a container
+	 * is free again and the log says so.
+	 */
+	ASSERT_LT(0, fill_log(_metadata, r, dev, 30)) {
+		TH_LOG("append: %s", r->err);
+	}
+	RUN(r, NULL, "watch", "--handle-full", "--advance", "--count", "2",
+	    "--timeout", "60", dev, "0");
+	STATUS(r, 0);
+	CONTAINS(r->out, "handle log full: the log is full, a log-full-handled event will follow\n");
+	target = advance_target(r->out);
+	ASSERT_NE(0, target) {
+		TH_LOG("watch printed: %s", r->out);
+	}
+	EXPECT_LT(first[0] >> 32, target >> 32);
+	snprintf(want, sizeof(want), "  advanced the base of stream 0 to %s\n",
+		 lsn_arg(a, target));
+	CONTAINS(r->out, want);
+	CONTAINS(r->out, "event log-full-handled lsn - status 0\n");
+	CONTAINS(r->out, "2 events\n");
+	RUN(r, NULL, "--json", "streams", "list", dev, "0");
+	STATUS(r, 0);
+	EXPECT_STREQ(lsn_arg(a, target), json_get(r->out, "base_lsn", v,
+						  sizeof(v)));
+	EXPECT_STREQ("null", json_get(r->out, "tail_request_lsn", v,
+				      sizeof(v)));
+	RUN(r, NULL, "--json", "info", dev);
+	STATUS(r, 0);
+	EXPECT_LE(1, json_num(json_obj(r->out, "management"), "nr_free"));
+	RUN(r, NULL, "read", dev, lsn_arg(a, first[0]));
+	STATUS(r, 1);
+	CONTAINS(r->err, "(ERANGE)");
 
 	RUN(r, NULL, "delete", dev);
 	STATUS(r, 0);
