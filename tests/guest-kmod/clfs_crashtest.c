@@ -16,6 +16,9 @@
  * order, in the right stream, byte for byte, with k > the highest
  * acknowledged seq of the thread (acks passes highest seq + 1, 0 = none).
  *
+ * create also installs ct_policy, and verify checks that the policies
+ * came back unchanged from the metadata after the crash and the reboot.
+ *
  * Each thread chains its records through their previous LSNs. While it
  * appends, it reads every record back by the LSN the append returned
  * (a WARN, which fails the guest's log check, if one does not match); and
@@ -136,6 +139,32 @@ static int ct_thread(void *arg)
 	return 0;
 }
 
+/* Policies that never resize this log during the test. */
+static const struct clfs_policy ct_policy = {
+	.installed = CLFS_POLICY_MIN_SIZE | CLFS_POLICY_GROWTH_RATE |
+		     CLFS_POLICY_LOG_TAIL | CLFS_POLICY_AUTO_SHRINK |
+		     CLFS_POLICY_AUTO_GROW,
+	.min_containers = 100,
+	.growth_pct = 10,
+	.tail_free_pct = 20,
+	.shrink_free_pct = 90,
+	.auto_grow = 0,
+};
+
+static int ct_check_policy(struct clfs_log *log)
+{
+	struct clfs_policy p;
+	int ret = clfs_policy_query(log, &p);
+
+	if (!ret && memcmp(&p, &ct_policy, sizeof(p))) {
+		pr_err("policies changed: installed %#x min %u growth %u%% tail %u%% shrink %u%% grow %u\n",
+		       p.installed, p.min_containers, p.growth_pct,
+		       p.tail_free_pct, p.shrink_free_pct, p.auto_grow);
+		ret = -EPROTO;
+	}
+	return ret;
+}
+
 static int ct_create(void)
 {
 	struct clfs_log_params p = {
@@ -153,6 +182,7 @@ static int ct_create(void)
 	log = clfs_log_open(dev, 0);
 	if (IS_ERR(log))
 		return PTR_ERR(log);
+	ret = clfs_policy_install(log, &ct_policy);
 	for (i = 0; i < streams && !ret; i++) {
 		ret = clfs_stream_create(log, &id);
 		if (!ret && id != i)
@@ -311,6 +341,7 @@ static int ct_verify(void)
 		ret = IS_ERR(log) ? PTR_ERR(log) : -ENOMEM;
 		goto out;
 	}
+	ret = ct_check_policy(log);
 	clfs_log_query(log, &info);
 	for (lsn = info.recovery_lsn; lsn < info.head_lsn && !ret;) {
 		ret = clfs_log_read_block(log, lsn, buf, CLFS_BLK_MAX_BYTES, &blk);
@@ -335,7 +366,7 @@ static int ct_verify(void)
 			ret = -EPROTO;
 		}
 	}
-	pr_info("%s: %llu records of %u threads recovered, every acknowledged one among them: %s\n",
+	pr_info("%s: %llu records of %u threads recovered, every acknowledged one among them, policies kept: %s\n",
 		dev, records, threads, ret ? "NO" : "yes");
 	clfs_log_close(log);
 out:
