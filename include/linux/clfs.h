@@ -22,10 +22,13 @@
  *                and the archive tail
  *   -ENOENT      (reads, tails) an LSN that names no record of the stream,
  *                or one removed by clfs_set_end_of_log()
+ *   -ERANGE      (set size) a size outside the size policies
+ *   -EINPROGRESS (log full) an event will answer the call later
  *
  * The structures shared with userspace (struct clfs_log_params,
- * struct clfs_log_info, struct clfs_container_info) and the LSN helpers
- * are in <uapi/linux/clfs.h>.
+ * struct clfs_log_info, struct clfs_container_info, struct clfs_policy,
+ * struct clfs_mgmt_info) and the LSN helpers are in <uapi/linux/clfs.h>.
+ * Log management is described in docs/management.md.
  */
 #ifndef _LINUX_CLFS_H
 #define _LINUX_CLFS_H
