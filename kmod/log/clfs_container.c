@@ -82,12 +82,12 @@ int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held)
 	if (nr_free <= 1 && !clfs_log_auto_grow(log))
 		nr_free = clfs_container_free_for(log, use_held);
 	if (!nr_free) {
-		clfs_mgmt_kick(log, true);
+		clfs_mgmt_kick(log, CLFS_KICK_FULL);
 		return -ENOSPC;
 	}
 	/* The last one: ask the clients to make room while it fills. */
 	if (nr_free == 1)
-		clfs_mgmt_kick(log, false);
+		clfs_mgmt_kick(log, CLFS_KICK_SHORT);
 	slot = clfs_container_pick_free(log->md);
 	if (slot < 0)
 		return slot;
@@ -173,7 +173,7 @@ int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn)
 out:
 	mutex_unlock(&log->md_lock);
 	if (freed)
-		clfs_mgmt_kick(log, false);
+		clfs_mgmt_kick(log, 0);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_log_advance_recovery);
@@ -208,7 +208,7 @@ int clfs_container_add(struct clfs_log *log, u32 count)
 	ret = added < count ? -ENOSPC : clfs_md_commit(log);
 	mutex_unlock(&log->md_lock);
 	if (!ret)
-		clfs_mgmt_kick(log, false);
+		clfs_mgmt_kick(log, 0);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(clfs_container_add);

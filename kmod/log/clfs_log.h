@@ -193,10 +193,14 @@ int clfs_log_auto_grow(struct clfs_log *log);
 int clfs_log_auto_shrink(struct clfs_log *log);
 
 /*
- * kmod/stream/clfs_mgmt.c: tell the management layer that the log is full
- * (@full) or that its space changed; may be called with any clfs lock held.
+ * kmod/stream/clfs_mgmt.c: tell the management layer that the log's space
+ * or tails changed (0), that the writer took the last free container
+ * (CLFS_KICK_SHORT) or that an append found none (CLFS_KICK_FULL); may be
+ * called with any clfs lock held.
  */
-void clfs_mgmt_kick(struct clfs_log *log, bool full);
+#define CLFS_KICK_SHORT		(1U << 0)
+#define CLFS_KICK_FULL		(1U << 1)
+void clfs_mgmt_kick(struct clfs_log *log, unsigned int why);
 
 /* clfs_write.c */
 struct clfs_wblk *clfs_wblk_open(struct clfs_log *log, u16 stream_id,

@@ -356,7 +356,7 @@ int clfs_policy_install(struct clfs_log *log, const struct clfs_policy *p)
 	      clfs_md_commit(log);
 	mutex_unlock(&log->md_lock);
 	if (!ret)
-		clfs_mgmt_kick(log, false);
+		clfs_mgmt_kick(log, 0);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(clfs_policy_install);
@@ -421,7 +421,7 @@ int clfs_policy_remove(struct clfs_log *log, u32 policies)
 	ret = clfs_md_commit(log);
 	mutex_unlock(&log->md_lock);
 	if (!ret)
-		clfs_mgmt_kick(log, false);
+		clfs_mgmt_kick(log, 0);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(clfs_policy_remove);
@@ -478,7 +478,7 @@ out:
 		*result = clfs_md_size(log->md);
 	mutex_unlock(&log->md_lock);
 	if (done)
-		clfs_mgmt_kick(log, false);
+		clfs_mgmt_kick(log, 0);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(clfs_log_set_size);

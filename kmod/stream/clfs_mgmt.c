@@ -82,6 +82,7 @@ struct clfs_mgmt_space {
 	u64 head;	/* first LSN of the head's container */
 	u64 open_lsn;	/* the open block, not indexed yet, if it has records */
 	u32 open_stream;
+	u64 tail;	/* where the recovery start may move: what streams need */
 };
 
 static struct clfs_mgmt *clfs_mgmt_of(struct clfs_log *log)
@@ -98,27 +99,28 @@ static void clfs_mgmt_queue(struct clfs_mgmt *mg)
 }
 
 /**
- * clfs_mgmt_kick() - the log is full, or its space or tails changed
+ * clfs_mgmt_kick() - the log is short of space, or its space or tails changed
  * @log: the log
- * @full: an append found no container it may use
+ * @why: CLFS_KICK_FULL (an append found no container it may use),
+ *	CLFS_KICK_SHORT (the writer took the last one), or 0 (a change)
  *
- * Starts a round when one may be needed. Any context, any lock.
+ * Starts a round when one may be needed: always when the log is short,
+ * and after a change only while the last round found it short. Any
+ * context, any lock.
  */
-void clfs_mgmt_kick(struct clfs_log *log, bool full)
+void clfs_mgmt_kick(struct clfs_log *log, unsigned int why)
 {
 	struct clfs_mgmt *mg = clfs_mgmt_of(log);
 	unsigned long flags;
-	bool run;
 
 	if (!mg)
 		return;
 	spin_lock_irqsave(&mg->lock, flags);
-	if (full && !mg->full) {
+	if ((why & CLFS_KICK_FULL) && !mg->full) {
 		mg->full = true;
 		mg->full_events++;
 	}
-	run = full || mg->attention || mg->full || mg->pinned;
-	if (run)
+	if (why || mg->attention || mg->full || mg->pinned)
 		clfs_mgmt_queue(mg);
 	spin_unlock_irqrestore(&mg->lock, flags);
 }
@@ -156,6 +158,7 @@ static void clfs_mgmt_snapshot(struct clfs_mgmt *mg,
 	mutex_unlock(&ss->append_lock);
 
 	mutex_lock(&log->md_lock);
+	sp->tail = head;
 	for (i = 0; i < CLFS_MAX_STREAMS; i++) {
 		const struct clfs_md_stream *st = &md->streams[i];
 		struct clfs_mgmt_snap_stream *s = &mg->snap[i];
@@ -165,6 +168,7 @@ static void clfs_mgmt_snapshot(struct clfs_mgmt *mg,
 			continue;
 		s->need = clfs_tail_need(md, st, last[i] != CLFS_LSN_NULL,
 					 md->recovery_lsn);
+		sp->tail = min(sp->tail, s->need);
 		s->created = st->created_lsn;
 		s->base = st->base_lsn;
 		s->last = last[i];
@@ -354,6 +358,12 @@ static void clfs_mgmt_round(struct work_struct *work)
 	mg->attention = sp.usable_free < sp.target;
 	if (mg->attention) {
 		movable = clfs_mgmt_request(mg, &sp);
+		/*
+		 * Tails already past the oldest container: its release is
+		 * under way (the tail move commits before the recycling).
+		 */
+		if (clfs_lsn_container(sp.tail) > clfs_lsn_container(sp.oldest))
+			movable++;
 		if (mg->full && !movable && !mg->pinned) {
 			mg->pinned = true;
 			mg->pinned_events++;
@@ -475,7 +485,7 @@ struct clfs_mgmt_client *clfs_mgmt_register(struct clfs_stream *s,
 		kfree(c);
 		return ERR_PTR(ret);
 	}
-	clfs_mgmt_kick(s->log, false);
+	clfs_mgmt_kick(s->log, 0);
 	return c;
 }
 EXPORT_SYMBOL_GPL(clfs_mgmt_register);
@@ -499,7 +509,7 @@ void clfs_mgmt_deregister(struct clfs_mgmt_client *c)
 	spin_unlock_irq(&mg->lock);
 	flush_work(&mg->work);
 	kfree(c);
-	clfs_mgmt_kick(mg->log, false);
+	clfs_mgmt_kick(mg->log, 0);
 }
 EXPORT_SYMBOL_GPL(clfs_mgmt_deregister);
 

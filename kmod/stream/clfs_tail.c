@@ -219,6 +219,7 @@ int clfs_tail_recycle(struct clfs_log *log)
 	u64 start = CLFS_LSN_INVALID;
 	u64 recovery, head;
 	u32 next_cid, i;
+	int ret = 0;
 
 	lockdep_assert_held(&ss->table_lock);
 	/* append_lock: no block opens or moves the head meanwhile. */
@@ -240,14 +241,14 @@ int clfs_tail_recycle(struct clfs_log *log)
 	mutex_unlock(&log->md_lock);
 	mutex_unlock(&ss->append_lock);
 
-	/* A tail moved: it may answer a tail-advance request. */
-	clfs_mgmt_kick(log, false);
 	if (start == CLFS_LSN_INVALID)
 		start = head;
 	/* The head may sit at a container not activated yet: wait for it. */
-	if (start <= recovery || clfs_lsn_container(start) >= next_cid)
-		return 0;
-	return clfs_log_advance_recovery(log, start);
+	if (start > recovery && clfs_lsn_container(start) < next_cid)
+		ret = clfs_log_advance_recovery(log, start);
+	/* A tail moved: it may answer a tail-advance request. */
+	clfs_mgmt_kick(log, 0);
+	return ret;
 }
 
 /**
