@@ -41,12 +41,9 @@ static int clfs_container_pick_free(const struct clfs_md *md)
 /* Free containers an activation may take. */
 static u32 clfs_container_free_for(const struct clfs_log *log, bool use_held)
 {
-	u32 nr_free = clfs_md_count(log->md, CLFS_CONT_FREE);
-
 	if (use_held)
-		return nr_free;
-	return nr_free > log->held_containers ?
-	       nr_free - log->held_containers : 0;
+		return clfs_md_count(log->md, CLFS_CONT_FREE);
+	return clfs_log_usable_free(log, log->md);
 }
 
 /**

@@ -186,6 +186,7 @@ int clfs_log_advance_recovery(struct clfs_log *log, u64 lsn);
 
 /* clfs_policy.c */
 u32 clfs_md_count(const struct clfs_md *md, u32 state);
+u32 clfs_log_usable_free(const struct clfs_log *log, const struct clfs_md *md);
 u32 clfs_policy_min(const struct clfs_md *md);
 u32 clfs_policy_max(const struct clfs_md *md);
 u32 clfs_policy_tail_target(const struct clfs_md *md);

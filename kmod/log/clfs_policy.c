@@ -126,9 +126,14 @@ static u32 clfs_md_remove(struct clfs_md *md, u32 count)
 	return removed;
 }
 
-/* Free containers that are not held for reservations. */
-static u32 clfs_log_usable_free(const struct clfs_log *log,
-				const struct clfs_md *md)
+/**
+ * clfs_log_usable_free() - free containers not held for reservations
+ * @log: the log, md_lock held
+ * @md: its metadata, or the next generation being prepared
+ *
+ * Return: how many containers an append without a reservation may take.
+ */
+u32 clfs_log_usable_free(const struct clfs_log *log, const struct clfs_md *md)
 {
 	u32 nr_free = clfs_md_count(md, CLFS_CONT_FREE);
 

@@ -125,14 +125,6 @@ void clfs_mgmt_kick(struct clfs_log *log, unsigned int why)
 	spin_unlock_irqrestore(&mg->lock, flags);
 }
 
-static u32 clfs_mgmt_usable_free(const struct clfs_log *log)
-{
-	u32 nr_free = clfs_md_count(log->md, CLFS_CONT_FREE);
-
-	return nr_free > log->held_containers ?
-	       nr_free - log->held_containers : 0;
-}
-
 /* Read the streams and the space; no mgmt lock held. */
 static void clfs_mgmt_snapshot(struct clfs_mgmt *mg,
 			       struct clfs_mgmt_space *sp)
@@ -176,7 +168,7 @@ static void clfs_mgmt_snapshot(struct clfs_mgmt *mg,
 	for (i = 0; i < md->geo.nr_slots; i++)
 		if (md->containers[i].state == CLFS_CONT_ACTIVE)
 			lo = min(lo, md->containers[i].logical_id);
-	sp->usable_free = clfs_mgmt_usable_free(log);
+	sp->usable_free = clfs_log_usable_free(log, log->md);
 	sp->target = clfs_policy_tail_target(md);
 	sp->oldest = clfs_lsn_make(lo == U32_MAX ? md->next_cid : lo, 0, 0);
 	sp->head = clfs_lsn_make(clfs_lsn_container(head), 0, 0);
@@ -337,7 +329,7 @@ static void clfs_mgmt_round(struct work_struct *work)
 	spin_unlock_irq(&mg->lock);
 	if (full) {
 		mutex_lock(&log->md_lock);
-		if (!clfs_mgmt_usable_free(log))
+		if (!clfs_log_usable_free(log, log->md))
 			clfs_log_auto_grow(log);
 		mutex_unlock(&log->md_lock);
 	}
@@ -535,7 +527,7 @@ int clfs_mgmt_handle_log_full(struct clfs_mgmt_client *c)
 	if (ret)
 		return ret;
 	mutex_lock(&log->md_lock);
-	ret = clfs_mgmt_usable_free(log) || !clfs_log_auto_grow(log) ?
+	ret = clfs_log_usable_free(log, log->md) || !clfs_log_auto_grow(log) ?
 	      0 : -EINPROGRESS;
 	mutex_unlock(&log->md_lock);
 	if (!ret)
