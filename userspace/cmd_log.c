@@ -104,7 +104,8 @@ static const char *mgmt_state(const struct clfs_mgmt_info *mi)
 		return "full and pinned: no tail can move";
 	if (mi->flags & CLFS_MGMT_FULL)
 		return "full: waiting for tails to move";
-	return "has room";
+	/* Not "has room": a log with no free container is not full yet. */
+	return "not full";
 }
 
 static void text_mgmt(const struct clfs_mgmt_info *mi)

@@ -167,7 +167,7 @@ static void json_policy(struct json *j, const struct policy_name *pn,
 		json_u64(j, "shrink_free_pct", on ? p->shrink_free_pct : 0);
 		break;
 	case CLFS_POLICY_AUTO_GROW:
-		json_bool(j, "auto_grow", on && p->auto_grow);
+		json_bool(j, "enabled", on && p->auto_grow);
 		break;
 	default:
 		json_u64(j, "new_container_bytes",
@@ -589,6 +589,7 @@ static int policy_run(const struct options *opt, int argc, char **argv)
 			break;
 		}
 		snprintf(done, sizeof(done), "removed %s from %s",
+			 bits == CLFS_POLICY_ALL ? "every policy" :
 			 policy_list(names, sizeof(names), bits), dev);
 		ret = show_policies(&s, done, json);
 		break;
@@ -621,8 +622,9 @@ const struct command policy_command = {
 	"        nothing changes and clfsctl says which rule it breaks. A new\n"
 	"        minimum above the log's size grows it, a maximum below\n"
 	"        shrinks it, in the same metadata commit.\n"
-	"remove  remove the named policies (" POLICY_NAMES_TEXT "):\n"
-	"        they fall back to their defaults.\n"
+	"remove  remove the named policies: they fall back to their\n"
+	"        defaults. Names: max, min, growth, tail, auto-shrink,\n"
+	"        auto-grow, container-size, or all.\n"
 	"\n"
 	"set and remove need CAP_SYS_ADMIN and print the policies afterwards.\n"
 	"\n"
@@ -636,11 +638,13 @@ const struct command policy_command = {
 	"                      their tails until N containers are free (1)\n"
 	"  --tail-free-pct P   tail: or P percent of the log, 1 to 99\n"
 	"  --auto-shrink P     auto-shrink: remove free containers while P\n"
-	"                      percent of the log is free; P must be above the\n"
-	"                      tail target in percent (never shrink)\n"
+	"                      percent of the log is free; P must be above a\n"
+	"                      --tail-free-pct target (never shrink)\n"
 	"  --auto-grow on|off  auto-grow: grow by the growth step when the\n"
 	"                      last free container is taken (off)\n"
-	"  --container-size SIZE  container-size: must be the log's own (it)\n"
+	"  --container-size SIZE\n"
+	"                      container-size: the size of new containers;\n"
+	"                      only the log's own is allowed (the log's)\n"
 	"  -j, --json          JSON output\n"
 	"\n"
 	"Exit status: 0 done, 1 failed (refused policies: EINVAL, ENOSPC\n"

@@ -1004,7 +1004,8 @@ TEST_F_TIMEOUT(clfsctl, policy_session, SESSION_TIMEOUT)
 	EXPECT_EQ(0, json_num(pol, "growth_pct"));
 	EXPECT_EQ(1, json_num(pol, "tail_free_containers"));
 	EXPECT_EQ(0, json_num(pol, "shrink_free_pct"));
-	EXPECT_STREQ("false", json_get(pol, "auto_grow", v, sizeof(v)));
+	EXPECT_STREQ("false", json_get(json_obj(pol, "auto_grow"), "enabled", v,
+				       sizeof(v)));
 	EXPECT_EQ(262144, json_num(pol, "new_container_bytes"));
 	RUN(r, NULL, "policy", dev);
 	STATUS(r, 0);
@@ -1051,7 +1052,8 @@ TEST_F_TIMEOUT(clfsctl, policy_session, SESSION_TIMEOUT)
 	EXPECT_EQ(12, json_num(pol, "max_containers"));
 	EXPECT_EQ(50, json_num(pol, "growth_pct"));
 	EXPECT_EQ(2, json_num(pol, "tail_free_containers"));
-	EXPECT_STREQ("true", json_get(pol, "auto_grow", v, sizeof(v)));
+	EXPECT_STREQ("true", json_get(json_obj(pol, "auto_grow"), "enabled", v,
+				       sizeof(v)));
 	EXPECT_EQ(CLFS_POLICY_MAX_SIZE | CLFS_POLICY_GROWTH_RATE |
 		  CLFS_POLICY_LOG_TAIL | CLFS_POLICY_AUTO_GROW,
 		  json_num(r->out, "installed_mask"));
@@ -1128,6 +1130,8 @@ TEST_F_TIMEOUT(clfsctl, policy_session, SESSION_TIMEOUT)
 	POLICY_LINE(r->out, "auto-shrink", "shrink while 30% is free");
 	RUN(r, NULL, "policy", "remove", dev, "all");
 	STATUS(r, 0);
+	snprintf(want, sizeof(want), "removed every policy from %s\n", dev);
+	CONTAINS(r->out, want);
 	RUN(r, NULL, "--json", "policy", dev);
 	STATUS(r, 0);
 	EXPECT_EQ(0, json_num(r->out, "installed_mask"));
@@ -1214,7 +1218,7 @@ TEST_F_TIMEOUT(clfsctl, size_and_info, SESSION_TIMEOUT)
 	snprintf(want, sizeof(want), "  size limits        min 2, max %llu containers\n",
 		 slots);
 	CONTAINS(r->out, want);
-	CONTAINS(r->out, "  state              has room\n");
+	CONTAINS(r->out, "  state              not full\n");
 	CONTAINS(r->out, "  clients            0 (0 waiting for log-full-handled)\n");
 	CONTAINS(r->out, "  pending requests   0\n");
 	CONTAINS(r->out, "    pinned           0 times\n");
