@@ -8,10 +8,11 @@
 # First boot (guest step demo_write): format a virtual disk with clfsctl,
 # create three streams, let four processes share the log and append
 # records, each flushed before it is printed as "ack", read some back,
-# write and read a restart area, then start appending again and stop the
-# guest in the middle: no unload, no flush.
+# write and read a restart area, install growth policies, then start
+# appending again and stop the guest in the middle: no unload, no flush.
 # Second boot of the same disk (demo_recover): check it offline, open it
-# (recovery), and print every record of every stream.
+# (recovery), show that the policies came back, and print every record
+# of every stream.
 # Then, here: every acknowledged record must be among them, in its
 # stream, at the LSN the append returned, with its bytes.
 . "$(dirname "$0")/lib.sh"

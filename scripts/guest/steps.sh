@@ -219,6 +219,9 @@ step_demo_write() {
 	for s in 0 1 2; do
 		demo streams create "$DEMO_DEV" || return 1
 	done
+	echo "clfs-demo: policies: grow by 4 before the log is full, up to 64"
+	demo policy set "$DEMO_DEV" --max 64 --auto-grow on --growth 4 \
+		--tail-free 2 || return 1
 	echo "clfs-demo: 4 processes share the log, each record flushed"
 	demo load --processes 4 --streams 3 --count 25 "$DEMO_DEV" || return 1
 	demo read --count 4 "$DEMO_DEV" || return 1
@@ -244,6 +247,13 @@ step_demo_recover() {
 	echo "clfs-demo: offline check exit status $rc"
 	[ "$rc" = 0 ] || [ "$rc" = 3 ] || return 1
 	demo info "$DEMO_DEV" || return 1
+	echo "clfs-demo: the policies came back with the log"
+	demo policy "$DEMO_DEV" || return 1
+	# MAX_SIZE | GROWTH_RATE | LOG_TAIL | AUTO_GROW, as the first boot set.
+	clfsctl --json policy "$DEMO_DEV" | grep -Eq '"installed_mask": ?89\b' || {
+		echo "clfs-demo: FAILED: the policies did not survive the reboot"
+		return 1
+	}
 	demo streams list "$DEMO_DEV" || return 1
 	demo restart read "$DEMO_DEV" || return 1
 	for s in 0 1 2; do

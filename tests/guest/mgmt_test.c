@@ -7,8 +7,8 @@
  * automatic growth and shrink against the rules of the document, and the
  * management client protocol on a stream descriptor: ADVANCE_TAIL
  * requests read() and poll()ed from it, handle-log-full, tail-advance
- * failures, the pinned state and its end, with a single thread and with a
- * consumer thread answering lazily while the main thread appends.
+ * failures, the pinned state and its end, with a single process and with
+ * a consumer process answering lazily while its parent appends.
  *
  * Every test formats its own log of small (64 KiB) containers on the disk
  * (the first of /dev/vda and /dev/nvme0n1 that exists) and closes
@@ -18,12 +18,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1300,11 +1300,18 @@ TEST_F(mgmt, slow_consumer_advance_tail_through_poll)
 	check_record(_metadata, self, self->m, self->lsn[self->nr - 1]);
 }
 
-/* The consumer thread: owns the events, answers requests lazily. */
+/*
+ * The consumer: a child process that owns the events of the registered
+ * stream descriptor it inherited and answers requests lazily, while the
+ * parent appends. A process rather than a thread: 32-bit static programs
+ * (mgmt32_test) cannot start threads in the test guest (glibc aborts in
+ * its futex calls), and two processes sharing a log descriptor is how a
+ * real client may split the work anyway. Its state is shared memory,
+ * changed with atomics.
+ */
 struct consumer {
 	int stream, m;
-	pthread_t thread;
-	pthread_mutex_t lock;
+	pid_t pid;
 	int stop;
 	int handled;		/* LOG_FULL_HANDLED events seen */
 	int bad_status;		/* ... with a status other than 0 */
@@ -1313,26 +1320,23 @@ struct consumer {
 	__u64 targets[256];
 };
 
-static void consumer_fail(struct consumer *c, int bit)
+static int consumer_get(int *v)
 {
-	pthread_mutex_lock(&c->lock);
-	c->errors |= bit;
-	pthread_mutex_unlock(&c->lock);
+	return __atomic_load_n(v, __ATOMIC_SEQ_CST);
 }
 
-static void *consumer_main(void *arg)
+static void consumer_fail(struct consumer *c, int bit)
 {
-	struct consumer *c = arg;
+	__atomic_fetch_or(&c->errors, bit, __ATOMIC_SEQ_CST);
+}
+
+static void consumer_main(struct consumer *c)
+{
 	struct clfs_stream_info si;
 	struct clfs_event ev;
-	int ret, stop;
+	int ret, n;
 
-	for (;;) {
-		pthread_mutex_lock(&c->lock);
-		stop = c->stop;
-		pthread_mutex_unlock(&c->lock);
-		if (stop)
-			break;
+	while (!consumer_get(&c->stop)) {
 		ret = next_event(c->stream, 50, &ev);
 		if (ret == 0)
 			continue;
@@ -1344,10 +1348,12 @@ static void *consumer_main(void *arg)
 			consumer_fail(c, 1 << 1);
 		switch (ev.type) {
 		case CLFS_EVENT_ADVANCE_TAIL:
-			pthread_mutex_lock(&c->lock);
-			if (c->nr_targets < (int)ARRAY_SIZE(c->targets))
-				c->targets[c->nr_targets++] = ev.lsn;
-			pthread_mutex_unlock(&c->lock);
+			n = consumer_get(&c->nr_targets);
+			if (n < (int)ARRAY_SIZE(c->targets)) {
+				c->targets[n] = ev.lsn;
+				__atomic_store_n(&c->nr_targets, n + 1,
+						 __ATOMIC_SEQ_CST);
+			}
 			if (ev.status || !clfs_lsn_is_valid(ev.lsn))
 				consumer_fail(c, 1 << 2);
 			if (stream_query(c->stream, &si) ||
@@ -1361,60 +1367,55 @@ static void *consumer_main(void *arg)
 		case CLFS_EVENT_LOG_FULL_HANDLED:
 			if (ev.lsn != CLFS_LSN_NULL)
 				consumer_fail(c, 1 << 5);
-			pthread_mutex_lock(&c->lock);
-			c->handled++;
 			if (ev.status)
-				c->bad_status++;
-			pthread_mutex_unlock(&c->lock);
+				__atomic_fetch_add(&c->bad_status, 1,
+						   __ATOMIC_SEQ_CST);
+			__atomic_fetch_add(&c->handled, 1, __ATOMIC_SEQ_CST);
 			break;
 		default:
 			consumer_fail(c, 1 << 6);
 			break;
 		}
 	}
-	return NULL;
 }
 
-/*
- * Wait until more than @seen LOG_FULL_HANDLED events came; 0 or -1. It
- * polls rather than sleeping in pthread_cond_timedwait(): the 32-bit
- * static build (mgmt32_test) aborts in glibc's timed futex wait ("The
- * futex facility returned an unexpected error code") in the test guest.
- */
+/* Wait until more than @seen LOG_FULL_HANDLED events came; 0 or -1. */
 static int wait_handled(struct consumer *c, int seen, int ms)
 {
 	long long deadline = now_ms() + ms;
-	int handled;
 
-	for (;;) {
-		pthread_mutex_lock(&c->lock);
-		handled = c->handled;
-		pthread_mutex_unlock(&c->lock);
-		if (handled > seen)
-			return 0;
+	while (consumer_get(&c->handled) <= seen) {
 		if (now_ms() >= deadline)
 			return -1;
 		usleep(1000);
 	}
+	return 0;
 }
 
 #define CONCURRENT_RECORDS	160
 
-TEST_F_TIMEOUT(mgmt, slow_consumer_thread_answers_while_appending, 60)
+TEST_F_TIMEOUT(mgmt, slow_consumer_process_answers_while_appending, 60)
 {
-	static struct consumer c;
+	struct consumer *cp;
 	struct clfs_stream_info si;
 	struct clfs_mgmt_info mi;
-	int i, ret = 0, seen, enospc = 0, waited = 0;
+	int i, ret = 0, seen, enospc = 0, waited = 0, status;
 	long long deadline = now_ms() + 20000;
 
 	slow_consumer_log(_metadata, self);
-	memset(&c, 0, sizeof(c));
+	cp = mmap(NULL, sizeof(*cp), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(cp != MAP_FAILED);
+#define c (*cp)
 	c.stream = self->stream;
 	c.m = marshal_create(self->stream);
 	ASSERT_LE(0, c.m);
-	pthread_mutex_init(&c.lock, NULL);
-	ASSERT_EQ(0, pthread_create(&c.thread, NULL, consumer_main, &c));
+	c.pid = fork();
+	ASSERT_LE(0, c.pid);
+	if (!c.pid) {
+		consumer_main(cp);
+		_exit(0);
+	}
 
 	while (self->nr < CONCURRENT_RECORDS && now_ms() < deadline) {
 		ret = rec_append(self);
@@ -1423,9 +1424,7 @@ TEST_F_TIMEOUT(mgmt, slow_consumer_thread_answers_while_appending, 60)
 		if (ret != -ENOSPC)
 			break;
 		enospc++;
-		pthread_mutex_lock(&c.lock);
-		seen = c.handled;
-		pthread_mutex_unlock(&c.lock);
+		seen = consumer_get(&c.handled);
 		if (!ioctl(self->stream, CLFS_IOC_MGMT_HANDLE_FULL))
 			continue;	/* room came back meanwhile */
 		if (errno != EINPROGRESS) {
@@ -1439,10 +1438,9 @@ TEST_F_TIMEOUT(mgmt, slow_consumer_thread_answers_while_appending, 60)
 		}
 		ret = 0;
 	}
-	pthread_mutex_lock(&c.lock);
-	c.stop = 1;
-	pthread_mutex_unlock(&c.lock);
-	pthread_join(c.thread, NULL);
+	__atomic_store_n(&c.stop, 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(c.pid, waitpid(c.pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	close(c.m);
 
 	EXPECT_EQ(0, ret);
@@ -1476,7 +1474,8 @@ TEST_F_TIMEOUT(mgmt, slow_consumer_thread_answers_while_appending, 60)
 		EXPECT_EQ(c.targets[c.nr_targets - 1], si.base_lsn);
 	EXPECT_EQ(self->lsn[self->nr - 1], si.last_lsn);
 	check_record(_metadata, self, self->m, self->lsn[self->nr - 1]);
-	pthread_mutex_destroy(&c.lock);
+#undef c
+	munmap(cp, sizeof(*cp));
 }
 
 TEST_F(mgmt, pinned_by_tail_failure_then_unpinned)
