@@ -31,6 +31,7 @@
 #include <linux/clfs.h>
 
 #include "kselftest_harness.h"
+#include "test_caps.h"
 #include "ktest_modules.h"
 
 #define PTR(p)		((__u64)(uintptr_t)(p))
@@ -878,32 +879,6 @@ TEST_F(mgmt, read_only_log_and_wrong_descriptor)
 	ASSERT_EQ(0, log_query(self->log, &li));
 	EXPECT_EQ(li0.nr_containers, li.nr_containers);
 	EXPECT_EQ(li0.generation, li.generation);
-}
-
-static int drop_sys_admin(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	unsigned int bit = CAP_SYS_ADMIN;
-
-	if (syscall(SYS_capget, &h, d))
-		return -1;
-	d[bit / 32].effective &= ~(1U << (bit % 32));
-	d[bit / 32].permitted &= ~(1U << (bit % 32));
-	d[bit / 32].inheritable &= ~(1U << (bit % 32));
-	if (syscall(SYS_capset, &h, d))
-		return -1;
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d))
-		return -1;
-	return (d[bit / 32].effective & (1U << (bit % 32))) ? -1 : 0;
-}
-
-static int eperm(int ret)
-{
-	return ret == -1 && errno == EPERM;
 }
 
 /* Runs in the child: a bit set for every check that failed. */
