@@ -34,6 +34,35 @@
 
 #define CLFS_EV_BIT(type)	(1U << (type))
 
+/**
+ * struct clfs_mgmt_client - a registered management client
+ * @mg: its log's management state
+ * @stream: the stream id
+ * @ops: its callbacks
+ * @ctx: their argument
+ * @request: a tail-advance request is unanswered (under mg->lock, as all
+ *	fields below)
+ * @target: its target record
+ * @failed: it reported a tail-advance failure; until the log has room
+ * @waiting: it waits for a log-full-handled event
+ * @pending: CLFS_EVENT_* bits of events not delivered yet
+ * @ev_lsn: the pending ADVANCE_TAIL's target
+ * @ev_status: the pending LOG_FULL_HANDLED's status
+ */
+struct clfs_mgmt_client {
+	struct clfs_mgmt *mg;
+	u32 stream;
+	const struct clfs_mgmt_ops *ops;
+	void *ctx;
+	bool request;
+	u64 target;
+	bool failed;
+	bool waiting;
+	u32 pending;
+	u64 ev_lsn;
+	int ev_status;
+};
+
 /* What a round knows of one stream, read before deciding. */
 struct clfs_mgmt_snap_stream {
 	bool active;
