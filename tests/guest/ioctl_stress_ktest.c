@@ -43,9 +43,9 @@
 #include <linux/clfs.h>
 
 #include "kselftest_harness.h"
+#include "test_util.h"
 #include "ktest_modules.h"
 
-#define PTR(p)		((__u64)(uintptr_t)(p))
 #define NR_WORKERS	6
 #define NR_MAIN		3
 #define STRESS_MS	20000
@@ -60,17 +60,6 @@
 #define KERNEL_ADDR	0xffff888000000000UL
 #define MIN_APPENDS	100
 #define MIN_READS	20
-
-static const char *disk(void)
-{
-	static const char *const disks[] = { "/dev/vda", "/dev/nvme0n1" };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(disks); i++)
-		if (access(disks[i], F_OK) == 0)
-			return disks[i];
-	return disks[0];
-}
 
 /* ---- what the workers share with the parent ---------------------------- */
 
@@ -1114,40 +1103,11 @@ static int log_create(int ctl, const char *path, __u32 nr)
 	return ioctl(ctl, CLFS_IOC_LOG_CREATE, &c);
 }
 
-static int log_open(int ctl, const char *path)
-{
-	struct clfs_ioc_log_open o = { .path = PTR(path) };
-
-	return ioctl(ctl, CLFS_IOC_LOG_OPEN, &o);
-}
-
-static int stream_open(int log, __u32 id)
-{
-	struct clfs_ioc_stream s = { .stream_id = id };
-
-	return ioctl(log, CLFS_IOC_STREAM_OPEN, &s);
-}
-
 static int marshal_create(int stream)
 {
 	struct clfs_ioc_marshal m = { 0 };
 
 	return ioctl(stream, CLFS_IOC_MARSHAL_CREATE, &m);
-}
-
-static __u64 now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
-static void msleep(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 FIXTURE(stress) {
@@ -1157,13 +1117,6 @@ FIXTURE(stress) {
 	const char *path;
 	__u64 rng;
 };
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 FIXTURE_SETUP(stress)
 {
@@ -1196,7 +1149,7 @@ FIXTURE_SETUP(stress)
 	}
 	TH_LOG("log on %s: %u containers of %llu bytes", self->path, nr,
 	       CONT_BYTES);
-	self->log = log_open(self->ctl, self->path);
+	self->log = log_open(self->ctl, self->path, 0);
 	ASSERT_LE(0, self->log);
 	/*
 	 * Three streams, each with a first record that becomes its base, so
@@ -1466,7 +1419,7 @@ TEST_F_TIMEOUT(stress, random_ioctls_killed_workers_clean_unload, 120)
 		close_fd(&self->stream[i]);
 	}
 	close_fd(&self->log);
-	self->log = log_open(self->ctl, self->path);
+	self->log = log_open(self->ctl, self->path, 0);
 	ASSERT_LE(0, self->log) {
 		TH_LOG("LOG_OPEN after the stress: errno %d", errno);
 	}

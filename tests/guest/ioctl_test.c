@@ -23,31 +23,13 @@
 #include <linux/clfs.h>
 
 #include "kselftest_harness.h"
+#include "test_util.h"
 #include "test_caps.h"
 
-#define PTR(p)		((__u64)(uintptr_t)(p))
 #define CONT_BYTES	(1024 * 1024ULL)
 #define NR_CONT		8
 #define NR_LSN		4
 #define KERNEL_ADDR	0xffff888000000000UL
-
-static const char *disk(void)
-{
-	static const char *const disks[] = { "/dev/vda", "/dev/nvme0n1" };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(disks); i++)
-		if (access(disks[i], F_OK) == 0)
-			return disks[i];
-	return disks[0];
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 static int log_create(int ctl, const char *path, __u32 flags)
 {
@@ -63,13 +45,6 @@ static int log_create(int ctl, const char *path, __u32 flags)
 	return ioctl(ctl, CLFS_IOC_LOG_CREATE, &c);
 }
 
-static int log_open(int ctl, const char *path, __u32 flags)
-{
-	struct clfs_ioc_log_open o = { .path = PTR(path), .flags = flags };
-
-	return ioctl(ctl, CLFS_IOC_LOG_OPEN, &o);
-}
-
 static int stream_create(int log, __u32 *id)
 {
 	struct clfs_ioc_stream s = { 0 };
@@ -77,13 +52,6 @@ static int stream_create(int log, __u32 *id)
 
 	*id = s.stream_id;
 	return ret;
-}
-
-static int stream_open(int log, __u32 id)
-{
-	struct clfs_ioc_stream s = { .stream_id = id };
-
-	return ioctl(log, CLFS_IOC_STREAM_OPEN, &s);
 }
 
 static int marshal_create(int stream, __u32 block_bytes, __u32 max_read)
@@ -202,12 +170,6 @@ static void check_same(struct __test_metadata *_metadata, int log, int stream,
 	EXPECT_EQ(a->si.reserved_bytes, b.si.reserved_bytes);
 	EXPECT_EQ(a->si.reserved_records, b.si.reserved_records);
 }
-
-#define EXPECT_ERRNO(err, call) do {					\
-		errno = 0;						\
-		EXPECT_EQ(-1, (call));					\
-		EXPECT_EQ(err, errno);					\
-	} while (0)
 
 /* NULL, the first page, an unmapped user page and a kernel address. */
 static void bad_ptrs(void *p[4])

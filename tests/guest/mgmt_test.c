@@ -31,58 +31,15 @@
 #include <linux/clfs.h>
 
 #include "kselftest_harness.h"
+#include "test_util.h"
 #include "test_caps.h"
 #include "ktest_modules.h"
 
-#define PTR(p)		((__u64)(uintptr_t)(p))
 #define CONT_BYTES	(64 * 1024ULL)	/* the smallest container */
 #define REC_BYTES	4000
 #define MAX_REC		1024
 #define EVENT_MS	5000		/* an event that must come */
 #define QUIET_MS	300		/* an event that must not come */
-
-static const char *disk(void)
-{
-	static const char *const disks[] = { "/dev/vda", "/dev/nvme0n1" };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(disks); i++)
-		if (access(disks[i], F_OK) == 0)
-			return disks[i];
-	return disks[0];
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-static void msleep(unsigned int ms)
-{
-	usleep(ms * 1000);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-#define EXPECT_ERRNO(err, call) do {					\
-		errno = 0;						\
-		EXPECT_EQ(-1, (call));					\
-		EXPECT_EQ(err, errno);					\
-	} while (0)
-
-#define ASSERT_ERRNO(err, call) do {					\
-		errno = 0;						\
-		ASSERT_EQ(-1, (call));					\
-		ASSERT_EQ(err, errno);					\
-	} while (0)
 
 /* ---- raw ioctls -------------------------------------------------------- */
 
@@ -98,20 +55,6 @@ static int log_create(int ctl, const char *path, __u32 nr)
 	};
 
 	return ioctl(ctl, CLFS_IOC_LOG_CREATE, &c);
-}
-
-static int log_open(int ctl, const char *path, __u32 flags)
-{
-	struct clfs_ioc_log_open o = { .path = PTR(path), .flags = flags };
-
-	return ioctl(ctl, CLFS_IOC_LOG_OPEN, &o);
-}
-
-static int stream_open(int log, __u32 id)
-{
-	struct clfs_ioc_stream s = { .stream_id = id };
-
-	return ioctl(log, CLFS_IOC_STREAM_OPEN, &s);
 }
 
 static int marshal_create(int stream)
