@@ -7,18 +7,6 @@
 
 "$CLFS_TOP/scripts/deps.sh"
 
-extract_source() {
-	local src
-	src=$(kernel_src_dir)
-	[ -f "$src/.clfs-extracted" ] && return 0
-	log "extracting /usr/src/linux-source-6.1.tar.xz into $src"
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -C "$src.tmp" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz
-	touch "$src.tmp/.clfs-extracted"
-	mv "$src.tmp" "$src"
-}
-
 # Every line of the fragment must hold in the final .config: olddefconfig
 # silently drops options whose dependencies are unmet.
 check_config() {
@@ -41,7 +29,7 @@ build() {
 	local dir src build
 	dir=$(debug_kernel_dir)
 	[ -f "$dir/.clfs-built" ] && return 0
-	src=$(kernel_src_dir)
+	src=$(kernel_src_path)
 	build=$dir/build
 	log "building the debug kernel in $build (a few minutes on 2 cores)"
 	rm -rf "$dir"
@@ -58,6 +46,6 @@ build() {
 	log "debug kernel ready: $build/arch/x86/boot/bzImage"
 }
 
-with_lock source extract_source
+kernel_src_dir >/dev/null
 with_lock debug-kernel build
 echo "$(debug_kernel_dir)/build"

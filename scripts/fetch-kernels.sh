@@ -71,6 +71,13 @@ flavour=${1:?usage: fetch-kernels.sh stock|lts}
 refresh_lists
 release=$(release_of "$flavour")
 dir=$CLFS_CACHE/debian/$release
+# About to download: lists older than the archive name versions it no
+# longer serves, so refresh them first and look again.
+if [ ! -f "$dir/.clfs-unpacked" ] && [ "$(id -u)" -eq 0 ]; then
+	apt-get update -q >&2
+	release=$(release_of "$flavour")
+	dir=$CLFS_CACHE/debian/$release
+fi
 with_lock "debian-$release" unpack "$flavour" "$release" "$dir"
 echo "$dir/root/usr/src/linux-headers-$release"
 find "$dir/root/boot" -name "vmlinuz-*" | head -n 1

@@ -33,10 +33,34 @@ deb_version() {
 		awk '$3 == "installed" { print $4 }'
 }
 
-# The kernel source tree extracted from Debian's linux-source-6.1, and the
-# KTAP parser that ships in it.
+# The kernel source tree extracted from Debian's linux-source-6.1. Many
+# steps need a piece of it (the debug kernel, kselftest_harness.h for the
+# guest and host tests, kunit_parser, checkpatch.pl, kernel-doc), and any of
+# them may be the first command on a new machine: asking for the tree
+# extracts it, once, under a lock.
 kernel_src_version() { deb_version linux-source-6.1; }
-kernel_src_dir() { echo "$CLFS_CACHE/src/linux-$(kernel_src_version)"; }
+kernel_src_path() { echo "$CLFS_CACHE/src/linux-$(kernel_src_version)"; }
+
+extract_kernel_src() {
+	local src
+	src=$(kernel_src_path)
+	[ -f "$src/.clfs-extracted" ] && return 0
+	log "extracting /usr/src/linux-source-6.1.tar.xz into $src"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -C "$src.tmp" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz
+	touch "$src.tmp/.clfs-extracted"
+	mv "$src.tmp" "$src"
+}
+
+# kernel_src_dir: the tree's path, extracted first if it is not there yet.
+kernel_src_dir() {
+	[ -n "$(kernel_src_version)" ] || "$CLFS_TOP/scripts/deps.sh"
+	[ -n "$(kernel_src_version)" ] || die "linux-source-6.1 is not installed"
+	[ -f "$(kernel_src_path)/.clfs-extracted" ] ||
+		with_lock source extract_kernel_src
+	kernel_src_path
+}
 kunit_py() { echo "$(kernel_src_dir)/tools/testing/kunit/kunit.py"; }
 
 # Where build-kernel.sh puts the debug kernel: keyed by the config fragment,
