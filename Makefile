@@ -12,7 +12,7 @@ BENCH_SECONDS ?= 5
 OUT	?= $(CURDIR)/out
 export CLFS_OUT := $(OUT)
 
-.PHONY: help deps kernel module userspace check run shell suite kunit utest ktest bench clean
+.PHONY: help deps kernel module userspace check check-fresh run shell suite kunit utest ktest bench clean
 
 help:
 	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
@@ -22,6 +22,8 @@ help:
 ##              the debug kernel), load clfs.ko and use it on a virtual disk
 ##   check      every test: host checks, module builds for all kernels, KUnit
 ##              and userspace tests in guests, harness self-test
+##   check-fresh  make run, make shell and make bench each as the first command
+##              of a scratch copy with an empty cache (the check's fresh stage)
 ##   suite      one KUnit suite or userspace test in the debug guest:
 ##              make suite SUITE=clfs_abi   (or SUITE=abi_test)
 ##   kunit      all KUnit suites in the debug guest
@@ -50,6 +52,9 @@ userspace: deps
 
 check: deps
 	@scripts/check.sh
+
+check-fresh: deps
+	@scripts/fresh.sh
 
 run: deps
 	@scripts/demo.sh $(KERNEL)

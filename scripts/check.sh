@@ -15,10 +15,12 @@
 #   stock     userspace tests on Debian's stock 6.1 kernel
 #   lts       userspace tests on Debian's 6.12 LTS kernel
 #   selftest  the harness catches a failing KUnit case, KASAN and a hang
+#   fresh     make run, make shell and make bench, each as the first command
+#             of a scratch copy with an empty cache and out/ (scripts/fresh.sh)
 # Set STAGES to run only some, e.g. STAGES="host debug" make check.
 . "$(dirname "$0")/lib.sh"
 
-STAGES=${STAGES:-host build debug crash demo stock lts selftest}
+STAGES=${STAGES:-host build debug crash demo stock lts selftest fresh}
 cd "$CLFS_TOP"
 results=$CLFS_OUT/results
 rm -rf "$results"
@@ -53,7 +55,7 @@ kunit_suites() {
 stage_host() {
 	local ksrc
 	expect_doc host
-	ksrc=$(kernel_src_dir)
+	ksrc=$(kernel_tools_dir)
 	cases=()
 	check userspace_builds make -C "$CLFS_TOP/userspace" O="$CLFS_OUT/userspace"
 	check uapi_header_is_self_contained "$CLFS_TOP/scripts/check-uapi.sh"
@@ -125,6 +127,12 @@ stage_selftest() {
 	expect_doc selftest
 	"$CLFS_TOP/scripts/selftest.sh" >"$results/selftest.ktap" ||
 		log "harness self-test failed"
+}
+
+stage_fresh() {
+	expect_doc fresh
+	"$CLFS_TOP/scripts/fresh.sh" >"$results/fresh.ktap" ||
+		log "a documented target failed as the first command (see out/fresh/)"
 }
 
 start=$(date +%s)

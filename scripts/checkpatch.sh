@@ -6,5 +6,5 @@
 
 cd "$CLFS_TOP"
 mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.c' '*.h' | grep -v '^tests/host/build/')
-perl "$(kernel_src_dir)/scripts/checkpatch.pl" --no-tree --quiet --terse \
+perl "$(kernel_tools_dir)/scripts/checkpatch.pl" --no-tree --quiet --terse \
 	--show-types --max-line-length=100 -f "${files[@]}"

@@ -6,7 +6,7 @@
 
 cd "$CLFS_TOP"
 mapfile -t files < <(git ls-files --cached --others --exclude-standard 'kmod/*.c' 'kmod/*.h' 'include/*.h')
-out=$(perl "$(kernel_src_dir)/scripts/kernel-doc" -v -none "${files[@]}" 2>&1 |
+out=$(perl "$(kernel_tools_dir)/scripts/kernel-doc" -v -none "${files[@]}" 2>&1 |
 	grep -E '^[^ ]+:[0-9]+: (warning|error):' || true)
 [ -z "$out" ] || { echo "$out"; exit 1; }
 bad=0

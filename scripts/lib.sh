@@ -33,35 +33,47 @@ deb_version() {
 		awk '$3 == "installed" { print $4 }'
 }
 
-# The kernel source tree extracted from Debian's linux-source-6.1. Many
-# steps need a piece of it (the debug kernel, kselftest_harness.h for the
-# guest and host tests, kunit_parser, checkpatch.pl, kernel-doc), and any of
-# them may be the first command on a new machine: asking for the tree
+# Debian's linux-source-6.1 is used two ways: the whole tree builds the
+# debug kernel, and a few files of it serve every other step (the kselftest
+# harness for the guest and host tests, kunit_parser for the summary,
+# checkpatch.pl and kernel-doc). Those are extracted apart, a few MiB
+# instead of 1.5 GiB, so that a stock-kernel path never writes the tree.
+# Any step may be the first command on a new machine: asking for a tree
 # extracts it, once, under a lock.
 kernel_src_version() { deb_version linux-source-6.1; }
 kernel_src_path() { echo "$CLFS_CACHE/src/linux-$(kernel_src_version)"; }
+kernel_tools_path() { echo "$CLFS_CACHE/src/tools-$(kernel_src_version)"; }
+KERNEL_TOOLS=(scripts tools/testing/kunit 'tools/testing/selftests/kselftest*')
 
-extract_kernel_src() {
-	local src
-	src=$(kernel_src_path)
-	[ -f "$src/.clfs-extracted" ] && return 0
-	log "extracting /usr/src/linux-source-6.1.tar.xz into $src"
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -C "$src.tmp" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz
-	touch "$src.tmp/.clfs-extracted"
-	mv "$src.tmp" "$src"
+# extract_kernel_tree DIR [MEMBER...]: the tarball, or only the members
+# (paths inside the tree, wildcards allowed), into DIR.
+extract_kernel_tree() {
+	local dir=$1 members=() m
+	shift
+	[ -f "$dir/.clfs-extracted" ] && return 0
+	for m in "$@"; do
+		members+=("linux-source-6.1/$m")
+	done
+	log "extracting /usr/src/linux-source-6.1.tar.xz${1:+ ($*)} into $dir"
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	tar -C "$dir.tmp" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz \
+		${1:+--wildcards} "${members[@]}"
+	touch "$dir.tmp/.clfs-extracted"
+	mv "$dir.tmp" "$dir"
 }
 
-# kernel_src_dir: the tree's path, extracted first if it is not there yet.
-kernel_src_dir() {
+# kernel_tree DIR [MEMBER...]: DIR, extracted first if it is not there yet.
+kernel_tree() {
 	[ -n "$(kernel_src_version)" ] || "$CLFS_TOP/scripts/deps.sh"
 	[ -n "$(kernel_src_version)" ] || die "linux-source-6.1 is not installed"
-	[ -f "$(kernel_src_path)/.clfs-extracted" ] ||
-		with_lock source extract_kernel_src
-	kernel_src_path
+	[ -f "$1/.clfs-extracted" ] ||
+		with_lock "src-$(basename "$1")" extract_kernel_tree "$@"
+	echo "$1"
 }
-kunit_py() { echo "$(kernel_src_dir)/tools/testing/kunit/kunit.py"; }
+kernel_src_dir() { kernel_tree "$(kernel_src_path)"; }
+kernel_tools_dir() { kernel_tree "$(kernel_tools_path)" "${KERNEL_TOOLS[@]}"; }
+kunit_py() { echo "$(kernel_tools_dir)/tools/testing/kunit/kunit.py"; }
 
 # Where build-kernel.sh puts the debug kernel: keyed by the config fragment,
 # the kernel source version and the build script itself.

@@ -17,9 +17,9 @@ flavour=$1 modtree=$2 output=$3
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-ksft=$(kernel_src_dir)/tools/testing/selftests
-make -s -C "$CLFS_TOP/userspace" O="$CLFS_OUT/guest-bin" STATIC=1 >&2
-make -s -C "$CLFS_TOP/tests/guest" O="$CLFS_OUT/guest-tests" KSFT_DIR="$ksft" >&2
+ksft=$(kernel_tools_dir)/tools/testing/selftests
+make -s -j"$JOBS" -C "$CLFS_TOP/userspace" O="$CLFS_OUT/guest-bin" STATIC=1 >&2
+make -s -j"$JOBS" -C "$CLFS_TOP/tests/guest" O="$CLFS_OUT/guest-tests" KSFT_DIR="$ksft" >&2
 mkdir -p "$CLFS_OUT/guest-bin"
 gcc -O2 -Wall -Werror -static -o "$CLFS_OUT/guest-bin/debug-exit" \
 	"$CLFS_TOP/scripts/guest/debug-exit.c"
