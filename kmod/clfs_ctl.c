@@ -6,7 +6,8 @@
  * The node is created with mode 0600; operations that format, attach or
  * erase devices also need CAP_SYS_ADMIN, since a mode can be widened by an
  * administrator. Opening a log gives a log descriptor, from which the
- * others come (kmod/ioctl/clfs_fd.h).
+ * others come (kmod/ioctl/clfs_fd.h). Unprivileged clients reach a log
+ * through its attached node instead (kmod/ioctl/clfs_attach.c).
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -56,6 +57,11 @@ long clfs_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return clfs_fd_log_open(uarg);
 	case CLFS_IOC_LOG_DELETE:
 		return clfs_fd_log_delete(uarg);
+	case CLFS_IOC_LOG_ATTACH:
+	case CLFS_IOC_LOG_DETACH:
+	case CLFS_IOC_LOG_LIST:
+	case CLFS_IOC_LOG_SET_ACCESS:
+		return clfs_attach_ioctl(cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -3,22 +3,30 @@
  * clfs module entry: brings the Common Log File System up and down.
  *
  * Load order matters only for userspace: /dev/clfs is registered last, so
- * nothing can reach the module before everything behind the device exists,
- * and it is removed first on unload.
+ * nothing can reach the module before everything behind the device exists
+ * (the class and device numbers of attached logs' nodes), and it is
+ * removed first on unload. No log is attached at unload: each attachment
+ * holds the module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/clfs.h>
 #include "clfs_internal.h"
+#include "ioctl/clfs_fd.h"
 
 static int __init clfs_init(void)
 {
 	int ret;
 
-	ret = clfs_ctl_register();
+	ret = clfs_attach_init();
 	if (ret)
 		return ret;
+	ret = clfs_ctl_register();
+	if (ret) {
+		clfs_attach_exit();
+		return ret;
+	}
 	pr_info("ABI %u.%u loaded\n", CLFS_ABI_MAJOR, CLFS_ABI_MINOR);
 	return 0;
 }
@@ -26,6 +34,7 @@ static int __init clfs_init(void)
 static void __exit clfs_exit(void)
 {
 	clfs_ctl_unregister();
+	clfs_attach_exit();
 }
 
 module_init(clfs_init);

@@ -25,6 +25,18 @@
  *   -ERANGE      (set size) a size outside the size policies
  *   -EINPROGRESS (log full) an event will answer the call later
  *
+ * Sharing (docs/sharing.md): a log is one object per block device. A
+ * clfs_log_open() of a device whose log is already open, by another kernel
+ * client, a process or an attachment, returns that same log with one more
+ * reference, so every client shares its streams, write path and group
+ * commit; each clfs_log_close() drops one, and the last closes the log. A
+ * read-only open of a log open read-write shares it (write nothing through
+ * it); a read-write open of a log whose first opener asked for read-only
+ * gets -EROFS while that open lasts. Each client opens its own stream
+ * handles and marshalling areas; a stream may be open by several clients
+ * at once, and clfs_stream_delete() and clfs_stream_reset() then give
+ * -EBUSY.
+ *
  * The structures shared with userspace (struct clfs_log_params,
  * struct clfs_log_info, struct clfs_container_info, struct clfs_policy,
  * struct clfs_mgmt_info) and the LSN helpers are in <uapi/linux/clfs.h>.

@@ -100,6 +100,12 @@ struct clfs_fd_marshal {
 long clfs_fd_log_create(void __user *uarg);
 long clfs_fd_log_open(void __user *uarg);
 long clfs_fd_log_delete(void __user *uarg);
+int clfs_fd_log_adopt(struct file *file, struct clfs_log *log, bool writable);
+
+/* clfs_attach.c: attached logs and their nodes. */
+int clfs_attach_init(void);
+void clfs_attach_exit(void);
+long clfs_attach_ioctl(unsigned int cmd, void __user *uarg);
 
 /* clfs_fd_stream.c */
 int clfs_fd_stream_install(struct file *log_file, struct clfs_fd_log *fl,

@@ -327,3 +327,34 @@ long clfs_fd_log_open(void __user *uarg)
 	}
 	return fd;
 }
+
+/**
+ * clfs_fd_log_adopt() - make an opened node file a log descriptor
+ * @file: the file being opened on an attached log's node
+ *	(kmod/ioctl/clfs_attach.c)
+ * @log: the log, with a reference that the descriptor now owns
+ * @writable: the file was opened for writing
+ *
+ * The node's file becomes the descriptor itself: its ioctls are those of a
+ * log descriptor and its release drops the reference.
+ *
+ * Return: 0 or -ENOMEM (the caller still owns the reference then).
+ */
+int clfs_fd_log_adopt(struct file *file, struct clfs_log *log, bool writable)
+{
+	struct clfs_fd_log *fl;
+
+	fl = kzalloc(sizeof(*fl), GFP_KERNEL);
+	if (!fl)
+		return -ENOMEM;
+	fl->log = log;
+	fl->writable = writable;
+	file->private_data = fl;
+	/*
+	 * As replace_fops(), without its module reference dance: both fops
+	 * belong to clfs.ko, so the reference the open took on the node's
+	 * fops is the one the log fops' final fput() drops.
+	 */
+	file->f_op = &clfs_fd_log_fops;
+	return 0;
+}

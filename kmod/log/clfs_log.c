@@ -151,6 +151,7 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 	if (!log)
 		return ERR_PTR(-ENOMEM);
 	log->storage = s;
+	INIT_LIST_HEAD(&log->shared);
 	strscpy(log->name, s->name, sizeof(log->name));
 	mutex_init(&log->md_lock);
 	spin_lock_init(&log->hole_lock);
@@ -292,51 +293,17 @@ out:
 EXPORT_SYMBOL_GPL(clfs_log_delete);
 
 /**
- * clfs_log_open() - open the clfs log on a block device
- * @path: the block device; held exclusively until clfs_log_close()
- * @flags: CLFS_OPEN_READ_ONLY to open without writing anything
- *
- * Recovers the log: finds its end after a crash, rejecting torn, corrupt
- * and stale blocks, and makes sure nothing beyond that end can come back.
- *
- * Return: the log, or an ERR_PTR: -ENODATA (no log on the device),
- * -EUCLEAN (both metadata copies corrupt), -EOPNOTSUPP (newer format),
- * -EBUSY (device in use), -EIO, -ENOMEM.
- */
-struct clfs_log *clfs_log_open(const char *path, unsigned int flags)
-{
-	struct clfs_storage *s;
-	struct clfs_log *log;
-
-	if (!path)
-		return ERR_PTR(-EINVAL);
-	s = clfs_bdev_open(path, flags & CLFS_OPEN_READ_ONLY ?
-			   CLFS_BDEV_READ_ONLY : 0);
-	if (IS_ERR(s))
-		return ERR_CAST(s);
-	log = clfs_log_open_on(s, flags);
-	if (IS_ERR(log)) {
-		clfs_storage_release(s);
-		return log;
-	}
-	log->owns_storage = true;
-	return log;
-}
-EXPORT_SYMBOL_GPL(clfs_log_open);
-
-/**
- * clfs_log_close() - close a log
+ * clfs_log_release() - close a log for good
  * @log: the log; freed on return
  *
  * Waits for every block in flight and makes them durable (unless the log
- * was shut down or is read-only), then releases the device.
+ * was shut down or is read-only), then releases the device if the log
+ * owns it. Called for the last reference (clfs_share.c).
  */
-void clfs_log_close(struct clfs_log *log)
+void clfs_log_release(struct clfs_log *log)
 {
 	int ret;
 
-	if (!log)
-		return;
 	/* Write out the open block before the final flush covers it. */
 	clfs_streams_detach(log);
 	if (!log->read_only) {
@@ -346,7 +313,6 @@ void clfs_log_close(struct clfs_log *log)
 	}
 	clfs_log_free(log);
 }
-EXPORT_SYMBOL_GPL(clfs_log_close);
 
 /**
  * clfs_log_query() - describe an open log

@@ -60,6 +60,12 @@ struct clfs_blkidx {
  * struct clfs_log - an open log
  * @storage: the device
  * @owns_storage: release @storage on close (opened by path)
+ * @shared: in the registry of open logs (clfs_share.c) while @users is
+ *	not zero; empty for a log opened on storage by clfs_log_open_on()
+ * @users: references from clfs_log_open() and clfs_log_get(), under the
+ *	registry's lock
+ * @ro_requested: the first opener asked for read-only: a read-write open
+ *	gets -EROFS until it closes
  * @name: for messages
  * @md_lock: serialises metadata changes
  * @md: the metadata as last made durable; changed only under @md_lock, by
@@ -99,6 +105,9 @@ struct clfs_blkidx {
 struct clfs_log {
 	struct clfs_storage *storage;
 	bool owns_storage;
+	struct list_head shared;
+	u32 users;
+	bool ro_requested;
 	char name[32];
 
 	struct mutex md_lock;
@@ -152,6 +161,11 @@ void clfs_streams_detach(struct clfs_log *log);
 int clfs_log_create_on(struct clfs_storage *s,
 		       const struct clfs_log_params *params);
 struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags);
+void clfs_log_release(struct clfs_log *log);
+
+/* clfs_share.c: references on a shared log, besides clfs_log_open/close. */
+int clfs_log_get(struct clfs_log *log, unsigned int flags);
+u32 clfs_log_users(struct clfs_log *log);
 int clfs_log_check_writable(struct clfs_log *log);
 
 /* clfs_recover.c */

@@ -230,6 +230,7 @@ struct clfs_storage *clfs_bdev_open(const char *path, unsigned int flags)
 		goto close;
 	b->storage.volatile_cache = bdev_write_cache(bdev);
 	b->storage.read_only = read_only;
+	b->storage.dev = bdev->bd_dev;
 	snprintf(b->storage.name, sizeof(b->storage.name), "%pg", bdev);
 	return &b->storage;
 

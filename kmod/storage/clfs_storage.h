@@ -125,6 +125,9 @@ struct clfs_storage_ops {
  *	when false, PREFLUSH and FUA are accepted and cost nothing
  * @read_only: only reads are accepted; writes and flushes fail with -EROFS
  * @name: for messages, e.g. "vda" or "memdev"
+ * @dev: the block device's number; 0 for storage that is none. An open
+ *	log on a block device is shared by every opener of that number
+ *	(kmod/log/clfs_share.c)
  *
  * Fields are set by the driver before the storage is handed out and are
  * constant afterwards (@read_only included, except on the in-memory
@@ -137,6 +140,7 @@ struct clfs_storage {
 	bool volatile_cache;
 	bool read_only;
 	char name[32];
+	dev_t dev;
 
 	/* private: I/Os between clfs_storage_submit() and their end_io */
 	atomic_t inflight;

@@ -297,9 +297,12 @@ EXPORT_SYMBOL_GPL(clfs_stream_delete);
  * @s: the stream
  *
  * The stream starts again, empty, at the log head: base, last and restart
- * LSNs become NULL, and no earlier record of it can be read.
+ * LSNs become NULL, and no earlier record of it can be read. Only the one
+ * client holding the stream may reset it: records another client is
+ * appending or reading would vanish under it.
  *
- * Return: 0; -EROFS; -EIO.
+ * Return: 0; -EBUSY while another handle on the stream is open; -EROFS;
+ * -EIO.
  */
 int clfs_stream_reset(struct clfs_stream *s)
 {
@@ -307,7 +310,9 @@ int clfs_stream_reset(struct clfs_stream *s)
 	int ret;
 
 	mutex_lock(&ss->table_lock);
-	ret = clfs_stream_begin(ss, s->id);
+	ret = -EBUSY;
+	if (ss->st[s->id].open_count == 1)
+		ret = clfs_stream_begin(ss, s->id);
 	/* The containers only its old records held can go (see delete). */
 	if (!ret)
 		clfs_tail_recycle(s->log);

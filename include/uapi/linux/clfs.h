@@ -32,7 +32,7 @@
  * minor >= the minor it was built against.
  */
 #define CLFS_ABI_MAJOR		0
-#define CLFS_ABI_MINOR		4
+#define CLFS_ABI_MINOR		5
 
 /**
  * struct clfs_version - answer of CLFS_IOC_GET_VERSION
@@ -403,6 +403,7 @@ struct clfs_event {
  * New descriptors are close-on-exec.
  *
  * Privilege: CLFS_IOC_LOG_CREATE, CLFS_IOC_LOG_OPEN, CLFS_IOC_LOG_DELETE,
+ * CLFS_IOC_LOG_ATTACH, CLFS_IOC_LOG_DETACH, CLFS_IOC_LOG_SET_ACCESS,
  * CLFS_IOC_CONTAINER_ADD, CLFS_IOC_CONTAINER_REMOVE,
  * CLFS_IOC_STREAM_DELETE, CLFS_IOC_POLICY_INSTALL, CLFS_IOC_POLICY_REMOVE
  * and CLFS_IOC_SET_SIZE need CAP_SYS_ADMIN (-EPERM); everything else is
@@ -443,16 +444,24 @@ struct clfs_ioc_log_create {
 };
 
 /**
- * struct clfs_ioc_log_open - open (attach) a log (CLFS_IOC_LOG_OPEN,
+ * struct clfs_ioc_log_open - open a log by its device (CLFS_IOC_LOG_OPEN,
  *	CLFS_IOC_LOG_DELETE)
  * @path: user pointer to the device's path, NUL-terminated
  * @flags: CLFS_OPEN_READ_ONLY (open only); 0 for delete
  * @reserved0: zero
  * @reserved: zero
  *
- * CLFS_IOC_LOG_OPEN returns the new log descriptor. CLFS_IOC_LOG_DELETE
- * erases the log on a device that is not open: both metadata copies are
- * overwritten, so it no longer opens (-ENODATA).
+ * CLFS_IOC_LOG_OPEN returns a new log descriptor. If the log is already
+ * open (attached, or opened by another process or a kernel client), the
+ * descriptor shares that open log: its streams, write path and group
+ * commit. A read-only open of a log open read-write shares it and gives a
+ * read-only descriptor; a read-write open of a log that was opened
+ * read-only on request fails with -EROFS while that open lasts (a log
+ * read-only by nature, on read-only media or with unknown read-only
+ * features, is shared read-only with every opener, as it would open
+ * alone). CLFS_IOC_LOG_DELETE erases the log on a device that is not open
+ * (-EBUSY otherwise): both metadata copies are overwritten, so it no
+ * longer opens (-ENODATA).
  */
 struct clfs_ioc_log_open {
 	__u64 path;
@@ -697,6 +706,126 @@ struct clfs_ioc_restart {
 #define CLFS_RESERVE_ALIGN	1 /* total true size of @sizes, reserving nothing */
 #define CLFS_RESERVE_ALLOC	2 /* reserve @sizes (all or nothing) */
 
+/* ---- shared logs: attach, detach, list (ABI 0.5, docs/sharing.md) ----- */
+
+/*
+ * A log is one kernel object per device, shared by every opener. An
+ * attached log stays open with no process holding it, under a name, and
+ * has a node /dev/CLFS_LOG_DIR/NAME: opening that node read-write gives a
+ * read-write log descriptor, read-only a read-only one, with no capability
+ * needed; the node's owner, group and mode decide who may. Attach, detach
+ * and set-access need CAP_SYS_ADMIN.
+ */
+#define CLFS_LOG_DIR		"clfs-logs"
+/* A name: 1 to CLFS_NAME_MAX - 1 of [A-Za-z0-9_.-], not starting with '.'. */
+#define CLFS_NAME_MAX		32
+/* Largest @max of CLFS_IOC_LOG_LIST. */
+#define CLFS_LIST_MAX		256
+
+/**
+ * struct clfs_ioc_log_attach - attach a log (CLFS_IOC_LOG_ATTACH)
+ * @path: user pointer to the device's path, NUL-terminated
+ * @flags: CLFS_OPEN_READ_ONLY to attach read-only
+ * @uid: the node's owner
+ * @gid: the node's group
+ * @mode: the node's permission bits (at most 0666); 0 gives 0600
+ * @name: the name, NUL-terminated; empty for the device's own (e.g. "vdb"),
+ *	which the kernel then writes back here
+ * @reserved: zero
+ *
+ * Attaching a device twice, or a second device under a name in use, gives
+ * -EEXIST. The log is opened (recovered) by the attach if no one has it
+ * open yet, and shared otherwise.
+ */
+struct clfs_ioc_log_attach {
+	__u64 path;
+	__u32 flags;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	char name[CLFS_NAME_MAX];
+	__u64 reserved[4];
+};
+
+/**
+ * struct clfs_ioc_log_name - name an attached log (CLFS_IOC_LOG_DETACH,
+ *	CLFS_IOC_LOG_SET_ACCESS)
+ * @name: the attached log's name, NUL-terminated
+ * @uid: SET_ACCESS: the node's new owner; DETACH: zero
+ * @gid: SET_ACCESS: the node's new group; DETACH: zero
+ * @mode: SET_ACCESS: the new permission bits (at most 0666); DETACH: zero
+ * @reserved0: zero
+ * @reserved: zero
+ *
+ * Detach removes the name and the node at once, so no new client can
+ * reach the log through them, and drops the attachment's hold on the log:
+ * the log closes (flushing everything) when its last client closes it,
+ * at once if there is none. Descriptors already open keep working.
+ * SET_ACCESS re-creates the node with the new owner, group and mode;
+ * descriptors already open are not affected.
+ */
+struct clfs_ioc_log_name {
+	char name[CLFS_NAME_MAX];
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_attached_log - one attached log (CLFS_IOC_LOG_LIST)
+ * @name: its name
+ * @device: the block device's name, e.g. "vdb"
+ * @uuid: the log's uuid
+ * @dev_major: the block device's major number
+ * @dev_minor: its minor number
+ * @node_major: the node's major number
+ * @node_minor: its minor number
+ * @clients: open references: the attachment, each log descriptor and each
+ *	in-kernel opener
+ * @flags: CLFS_LOG_READ_ONLY, CLFS_LOG_SHUT_DOWN
+ * @uid: the node's owner
+ * @gid: its group
+ * @mode: its permission bits
+ * @reserved0: zero
+ * @reserved: zero
+ */
+struct clfs_attached_log {
+	char name[CLFS_NAME_MAX];
+	char device[CLFS_NAME_MAX];
+	__u8 uuid[16];
+	__u32 dev_major;
+	__u32 dev_minor;
+	__u32 node_major;
+	__u32 node_minor;
+	__u32 clients;
+	__u32 flags;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct clfs_ioc_log_list - list the attached logs (CLFS_IOC_LOG_LIST)
+ * @logs: user pointer to @max struct clfs_attached_log
+ * @max: room in @logs, 1 to CLFS_LIST_MAX
+ * @count: out: entries written, in name order
+ * @total: out: attached logs in all (more than @count if @max was short)
+ * @reserved0: zero
+ * @reserved: zero
+ */
+struct clfs_ioc_log_list {
+	__u64 logs;
+	__u32 max;
+	__u32 count;
+	__u32 total;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
 /**
  * struct clfs_ioc_reserve - reservations (CLFS_IOC_RESERVE)
  * @sizes: user pointer to @nr __s64 record sizes; ALLOC writes back the
@@ -718,11 +847,15 @@ struct clfs_ioc_reserve {
 /* ioctl type byte 0xCF, numbered by the descriptor kind they apply to. */
 #define CLFS_IOC_MAGIC		0xCF
 
-/* /dev/clfs. Only GET_VERSION needs no privilege. */
+/* /dev/clfs. Only GET_VERSION and LOG_LIST need no privilege. */
 #define CLFS_IOC_GET_VERSION	_IOR(CLFS_IOC_MAGIC, 0x00, struct clfs_version)
 #define CLFS_IOC_LOG_CREATE	_IOW(CLFS_IOC_MAGIC, 0x01, struct clfs_ioc_log_create)
 #define CLFS_IOC_LOG_OPEN	_IOW(CLFS_IOC_MAGIC, 0x02, struct clfs_ioc_log_open)
 #define CLFS_IOC_LOG_DELETE	_IOW(CLFS_IOC_MAGIC, 0x03, struct clfs_ioc_log_open)
+#define CLFS_IOC_LOG_ATTACH	_IOWR(CLFS_IOC_MAGIC, 0x04, struct clfs_ioc_log_attach)
+#define CLFS_IOC_LOG_DETACH	_IOW(CLFS_IOC_MAGIC, 0x05, struct clfs_ioc_log_name)
+#define CLFS_IOC_LOG_LIST	_IOWR(CLFS_IOC_MAGIC, 0x06, struct clfs_ioc_log_list)
+#define CLFS_IOC_LOG_SET_ACCESS	_IOW(CLFS_IOC_MAGIC, 0x07, struct clfs_ioc_log_name)
 
 /* Log descriptors. */
 #define CLFS_IOC_LOG_QUERY	_IOR(CLFS_IOC_MAGIC, 0x10, struct clfs_log_info)
