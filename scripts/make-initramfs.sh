@@ -15,6 +15,9 @@
 
 flavour=$1 modtree=$2 output=$3
 stage=$(mktemp -d)
+# mktemp makes it 0700: as the guest's root, it would lock out every
+# unprivileged test process.
+chmod 755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 
 ksft=$(kernel_tools_dir)/tools/testing/selftests
