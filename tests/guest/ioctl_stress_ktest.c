@@ -18,6 +18,10 @@
  * worker must die of SIGKILL alone and within seconds, and enough calls
  * must succeed that the test cannot pass vacuously.
  *
+ * The log is shared: workers also open it again by path, attach and
+ * detach it under one name, list the attached logs and open the node,
+ * racing each other.
+ *
  * At the end every descriptor is closed, the log must open again and each
  * stream read forward from its first_lsn (its base) to its last record,
  * and clfs.ko must unload (nothing leaked a reference); it is loaded again
@@ -60,18 +64,21 @@
 #define KERNEL_ADDR	0xffff888000000000UL
 #define MIN_APPENDS	100
 #define MIN_READS	20
+#define STRESS_NAME	"stress"
+#define STRESS_NODE	"/dev/" CLFS_LOG_DIR "/" STRESS_NAME
 
 /* ---- what the workers share with the parent ---------------------------- */
 
 enum { C_APPEND, C_APPEND_FAIL, C_READ, C_READ_NEXT, C_FLUSH, C_RESTART,
 	C_BASE, C_EOL, C_RESERVE, C_OPEN, C_MARSHAL, C_CLOSE, C_INVALID,
-	C_GARBAGE, C_VERIFIED, C_ENOSPC, C_OPS, NR_COUNTERS };
+	C_GARBAGE, C_VERIFIED, C_ENOSPC, C_ATTACH, C_DETACH, C_OPS,
+	NR_COUNTERS };
 
 static const char *const counter_names[NR_COUNTERS] = {
 	"appends", "appends_failed", "reads", "read_next", "flushes",
 	"restart_writes", "base_moves", "end_of_log", "reservations",
 	"opens", "marshal_areas", "closes", "invalid_calls", "garbage_calls",
-	"records_verified", "enospc", "ops",
+	"records_verified", "enospc", "attaches", "detaches", "ops",
 };
 
 struct shared {
@@ -916,6 +923,59 @@ static void op_query(struct worker *w)
 	      "container scan");
 }
 
+/* A descriptor of the shared log: it must answer, then it is closed. */
+static void shared_query(struct worker *w, int fd, const char *what)
+{
+	struct clfs_log_info li;
+
+	judge(w, ioctl(fd, CLFS_IOC_LOG_QUERY, &li), true, what);
+	close(fd);
+}
+
+/*
+ * Attach the stress log as STRESS_NAME, detach it, list, or open its
+ * node, racing the other workers doing the same: each call either works
+ * or fails with the errno of whoever won (EEXIST, ENOENT, ENXIO).
+ */
+static void op_attach(struct worker *w, int si)
+{
+	struct clfs_ioc_log_attach a = { .path = PTR(w->path), .mode = 0600 };
+	struct clfs_ioc_log_name n = { .name = STRESS_NAME };
+	struct clfs_attached_log e[4];
+	struct clfs_ioc_log_list l = { .logs = PTR(e), .max = 4 };
+	int fd, ret;
+
+	switch (rn(w, 4)) {
+	case 0:
+		snprintf(a.name, sizeof(a.name), STRESS_NAME);
+		ret = ioctl(w->s[si].fd, CLFS_IOC_LOG_ATTACH, &a);
+		if (!ret)
+			count(C_ATTACH);
+		else if (errno != EEXIST)
+			judge(w, ret, true, "attach");
+		break;
+	case 1:
+		ret = ioctl(w->s[si].fd, CLFS_IOC_LOG_DETACH, &n);
+		if (!ret)
+			count(C_DETACH);
+		else if (errno != ENOENT)
+			judge(w, ret, true, "detach");
+		break;
+	case 2:
+		judge(w, ioctl(w->s[si].fd, CLFS_IOC_LOG_LIST, &l), true, "list");
+		if (l.count > 1)
+			W_TROUBLE(w, "%u logs attached, one device", l.count);
+		break;
+	default:
+		fd = open(STRESS_NODE, chance(w, 50) ? O_RDWR : O_RDONLY);
+		if (fd < 0 && errno != ENOENT && errno != ENXIO)
+			W_TROUBLE(w, "open %s: errno %d", STRESS_NODE, errno);
+		else if (fd >= 0)
+			shared_query(w, fd, "node open");
+		break;
+	}
+}
+
 /* The control device: the open log's device must stay busy. */
 static void op_ctl(struct worker *w)
 {
@@ -931,22 +991,25 @@ static void op_ctl(struct worker *w)
 		add_slot(w, fd, K_CTL, 0, 0);
 		return;
 	}
-	switch (rn(w, 6)) {
+	switch (rn(w, 8)) {
 	case 0:
 		judge(w, ioctl(w->s[si].fd, CLFS_IOC_GET_VERSION, &v), true,
 		      "get version");
 		break;
 	case 1:
+		/* The open log is shared: a second open is the same log. */
 		o.path = PTR(w->path);
 		o.flags = rn(w, 2);
-		fd = ioctl(w->s[si].fd, CLFS_IOC_LOG_OPEN, &o);
-		if (fd >= 0) {
-			W_TROUBLE(w, "a second LOG_OPEN of the open %s succeeded",
-				  w->path);
-			close(fd);
-		} else {
-			judge(w, fd, false, "log open of an open log");
-		}
+		fd = judge(w, ioctl(w->s[si].fd, CLFS_IOC_LOG_OPEN, &o), true,
+			   "log open of the shared log");
+		if (fd >= 0 && o.flags)
+			shared_query(w, fd, "read-only share");
+		else
+			add_slot(w, fd, K_LOG, 0, 0);
+		break;
+	case 4:
+	case 5:
+		op_attach(w, si);
 		break;
 	case 2:
 		/* Formatting or erasing the open log's device must fail. */
@@ -1365,6 +1428,13 @@ out:
 	return n;
 }
 
+static int detach_stress(int ctl)
+{
+	struct clfs_ioc_log_name n = { .name = STRESS_NAME };
+
+	return ioctl(ctl, CLFS_IOC_LOG_DETACH, &n) ? -errno : 0;
+}
+
 TEST_F_TIMEOUT(stress, random_ioctls_killed_workers_clean_unload, 120)
 {
 	const char *env = getenv("CLFS_STRESS_SEED");
@@ -1412,7 +1482,11 @@ TEST_F_TIMEOUT(stress, random_ioctls_killed_workers_clean_unload, 120)
 	EXPECT_LT(MIN_APPENDS, sh->count[C_APPEND]);
 	EXPECT_LT(MIN_READS, sh->count[C_READ] + sh->count[C_READ_NEXT]);
 	EXPECT_LT(0, sh->count[C_VERIFIED]);
+	EXPECT_LT(0, sh->count[C_ATTACH]);
 
+	/* A worker may have left the log attached: detach it too. */
+	ret = detach_stress(self->ctl);
+	EXPECT_TRUE(ret == 0 || ret == -ENOENT);
 	/* Everything closed: the log must open again and read back. */
 	for (i = 0; i < NR_MAIN; i++) {
 		close_fd(&self->m[i]);

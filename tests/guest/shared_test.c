@@ -217,6 +217,78 @@ TEST_F_TIMEOUT(shared, sixteen_processes_on_four_streams, 300)
 		check_stream(_metadata, i, 4 * 40);
 }
 
+/* Records of @stream whose bytes begin with @prefix, in LSN order. */
+static unsigned int count_prefixed(struct __test_metadata *_metadata,
+				   unsigned int stream, const char *prefix)
+{
+	char buf[SH_TEXT_MAX], want[SH_TEXT_MAX];
+	struct clfs_stream_info si;
+	struct clfs_ioc_record rec;
+	unsigned int n = 0;
+	int log, s, m, ctx;
+
+	log = open(NODE, O_RDONLY | O_CLOEXEC);
+	s = log < 0 ? -1 : clfs_stream_open(log, stream);
+	m = s < 0 ? -1 : clfs_marshal_create(s, 4096, 0, 0);
+	EXPECT_LE(0, m);
+	EXPECT_EQ(0, clfs_stream_query(s, &si));
+	clfs_record_init(&rec, buf, sizeof(buf) - 1);
+	ctx = clfs_read_record(m, si.first_lsn, CLFS_READ_FORWARD,
+			       CLFS_FILTER_DATA, &rec);
+	EXPECT_LE(0, ctx);
+	do {
+		buf[rec.data_bytes < sizeof(buf) ? rec.data_bytes : 0] = 0;
+		if (strncmp(buf, prefix, strlen(prefix)))
+			continue;
+		/* Each client's records come back in the order it wrote them. */
+		snprintf(want, sizeof(want), "%s%u", prefix, n);
+		EXPECT_STREQ(want, buf);
+		n++;
+	} while (ctx >= 0 && !clfs_read_next(ctx, &rec));
+	close(ctx);
+	close(m);
+	close(s);
+	close(log);
+	return n;
+}
+
+/*
+ * A kernel client (clfs_sharetest.ko opens the log by its device, so it
+ * shares the attached one) appends to the stream the processes append to,
+ * at the same time.
+ */
+TEST_F_TIMEOUT(shared, kernel_client_appends_with_processes, 300)
+{
+	char params[128];
+	pid_t pids[SH_MAX_WORKERS + 1];
+	unsigned int i, nr = 4;
+	int status;
+
+	snprintf(params, sizeof(params), "dev=%s stream=0 count=150",
+		 self->path);
+	for (i = 0; i < nr; i++) {
+		struct sh_job j = {
+			.node = NODE, .stream = 0, .count = 50, .index = i,
+			.nr = nr, .uid = SH_UID0 + i, .gid = SH_GID,
+		};
+
+		pids[i] = sh_spawn(&j);
+		ASSERT_LT(0, pids[i]);
+	}
+	pids[nr] = fork();
+	ASSERT_LE(0, pids[nr]);
+	if (!pids[nr])
+		_exit(sh_wait_file(SH_GO) || load("clfs_sharetest.ko", params));
+	ASSERT_EQ(0, sh_go());
+	EXPECT_EQ(0, sh_wait_all(pids, nr));
+	ASSERT_EQ(pids[nr], waitpid(pids[nr], &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(0, unload("clfs_sharetest"));
+	check_stream(_metadata, 0, nr * 50 + 150);
+	EXPECT_EQ(150, count_prefixed(_metadata, 0, "k-"));
+	EXPECT_EQ(50, count_prefixed(_metadata, 0, "w0-"));
+}
+
 /* In a child: become @uid in @gid (no capabilities), then run @fn. */
 static int as_user(unsigned int uid, unsigned int gid, int (*fn)(void *),
 		   void *arg)
