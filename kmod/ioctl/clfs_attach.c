@@ -75,7 +75,8 @@ static struct cdev clfs_node_cdev;
 /* ---- the nodes' devices ------------------------------------------------ */
 
 /* device_type.devnode() takes a const device from 6.2 on. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#if LINUX_VERSION_MAJOR > 6 || \
+	(LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL >= 2)
 #define CLFS_DEVNODE_CONST const
 #else
 #define CLFS_DEVNODE_CONST

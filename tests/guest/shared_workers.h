@@ -63,11 +63,11 @@ static int sh_wait_file(const char *path)
 {
 	long long end = now_ms() + 120000;
 
-	while (access(path, F_OK))
+	while (access(path, F_OK)) {
 		if (now_ms() > end)
 			return -ETIMEDOUT;
-		else
-			msleep(2);
+		msleep(20);
+	}
 	return 0;
 }
 
