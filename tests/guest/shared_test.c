@@ -516,6 +516,47 @@ TEST_F(shared, stream_reset_and_delete_while_another_holds_it_are_busy)
 	close(mine);
 }
 
+/* Another process's management client on stream 0: ours gets EBUSY. */
+static int second_mgmt_client_is_busy(void *unused)
+{
+	int log = open(NODE, O_RDWR | O_CLOEXEC);
+	int s = log < 0 ? -1 : clfs_stream_open(log, 0);
+
+	if (s < 0)
+		return 1;
+	if (clfs_mgmt_register(s) != -EBUSY)
+		return 2;
+	/* Another stream is free. */
+	close(s);
+	s = clfs_stream_open(log, 1);
+	return s >= 0 && clfs_mgmt_register(s) == 0 ? 0 : 3;
+}
+
+static int mgmt_client_on_stream_0(void *unused)
+{
+	int log = open(NODE, O_RDWR | O_CLOEXEC);
+	int s = log < 0 ? -1 : clfs_stream_open(log, 0);
+
+	return s >= 0 && clfs_mgmt_register(s) == 0 ? 0 : 1;
+}
+
+TEST_F(shared, one_management_client_per_stream_across_processes)
+{
+	int log, s;
+
+	log = open(NODE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, log);
+	s = clfs_stream_open(log, 0);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, clfs_mgmt_register(s));
+	EXPECT_EQ(0, as_user(SH_UID0, SH_GID, second_mgmt_client_is_busy,
+			     NULL));
+	close(s);
+	close(log);
+	/* Ours went with its descriptor: the stream is free again. */
+	EXPECT_EQ(0, as_user(SH_UID0, SH_GID, mgmt_client_on_stream_0, NULL));
+}
+
 static long long sysfs_num(const char *attr)
 {
 	char path[128], buf[64] = "";
