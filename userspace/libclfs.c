@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libclfs.h"
@@ -83,6 +84,130 @@ int clfs_log_delete(int ctl_fd, const char *dev)
 	int ret = clfs_log_path_ioctl(ctl_fd, CLFS_IOC_LOG_DELETE, dev, 0);
 
 	return ret < 0 ? ret : 0;
+}
+
+/* ---- attached logs ------------------------------------------------------ */
+
+/* Copy @name into a CLFS_NAME_MAX field. Return: 0, or -EINVAL if too long. */
+static int clfs_name_copy(char dst[CLFS_NAME_MAX], const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n >= CLFS_NAME_MAX)
+		return -EINVAL;
+	memcpy(dst, name, n + 1);
+	return 0;
+}
+
+int clfs_log_attach(int ctl_fd, const char *dev, const char *name,
+		    unsigned int flags, __u32 uid, __u32 gid, __u32 mode,
+		    char name_out[CLFS_NAME_MAX])
+{
+	struct clfs_ioc_log_attach a;
+	int ret;
+
+	if (!dev)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	if (name && clfs_name_copy(a.name, name))
+		return -EINVAL;
+	a.path = PTR(dev);
+	a.flags = flags;
+	a.uid = uid;
+	a.gid = gid;
+	a.mode = mode;
+	ret = clfs_ioctl(ctl_fd, CLFS_IOC_LOG_ATTACH, &a);
+	if (ret < 0)
+		return ret;
+	if (name_out) {
+		memcpy(name_out, a.name, CLFS_NAME_MAX);
+		name_out[CLFS_NAME_MAX - 1] = '\0';
+	}
+	return 0;
+}
+
+/* CLFS_IOC_LOG_DETACH and CLFS_IOC_LOG_SET_ACCESS. */
+static int clfs_name_ioctl(int ctl_fd, unsigned long cmd, const char *name,
+			   __u32 uid, __u32 gid, __u32 mode)
+{
+	struct clfs_ioc_log_name a;
+	int ret;
+
+	if (!name)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	if (clfs_name_copy(a.name, name))
+		return -EINVAL;
+	a.uid = uid;
+	a.gid = gid;
+	a.mode = mode;
+	ret = clfs_ioctl(ctl_fd, cmd, &a);
+	return ret < 0 ? ret : 0;
+}
+
+int clfs_log_detach(int ctl_fd, const char *name)
+{
+	return clfs_name_ioctl(ctl_fd, CLFS_IOC_LOG_DETACH, name, 0, 0, 0);
+}
+
+int clfs_log_set_access(int ctl_fd, const char *name, __u32 uid, __u32 gid,
+			__u32 mode)
+{
+	return clfs_name_ioctl(ctl_fd, CLFS_IOC_LOG_SET_ACCESS, name, uid, gid,
+			       mode);
+}
+
+int clfs_log_list(int ctl_fd, struct clfs_attached_log *logs, __u32 max,
+		  __u32 *total)
+{
+	struct clfs_ioc_log_list a;
+	int ret;
+
+	if (!logs || !max || max > CLFS_LIST_MAX)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	a.logs = PTR(logs);
+	a.max = max;
+	ret = clfs_ioctl(ctl_fd, CLFS_IOC_LOG_LIST, &a);
+	if (ret < 0)
+		return ret;
+	if (a.count > max)
+		return -EIO;
+	if (total)
+		*total = a.total;
+	/* The count is at most max <= CLFS_LIST_MAX: it fits an int. */
+	return (int)a.count;
+}
+
+int clfs_log_open_node(const char *name_or_path, unsigned int flags)
+{
+	char path[sizeof(CLFS_NODE_DIR) + CLFS_NAME_MAX];
+	const char *p = name_or_path;
+	struct stat st;
+	size_t n;
+	int fd;
+
+	if (!p || !*p || flags & ~CLFS_OPEN_READ_ONLY)
+		return -EINVAL;
+	if (!strchr(p, '/')) {
+		/* Not "." or "..": no name starts with a dot. */
+		n = strlen(p);
+		if (n >= CLFS_NAME_MAX || p[0] == '.')
+			return -EINVAL;
+		memcpy(path, CLFS_NODE_DIR, sizeof(CLFS_NODE_DIR) - 1);
+		memcpy(path + sizeof(CLFS_NODE_DIR) - 1, p, n + 1);
+		p = path;
+	}
+	fd = open(p, (flags & CLFS_OPEN_READ_ONLY ? O_RDONLY : O_RDWR) |
+		  O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* A directory or a regular file would open too. */
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		close(fd);
+		return -ENOTTY;
+	}
+	return fd;
 }
 
 /* ---- log descriptors ---------------------------------------------------- */

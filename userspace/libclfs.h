@@ -14,7 +14,8 @@
  * Descriptors:
  *
  *   ctl_fd   clfs_open_control()        the control device /dev/clfs
- *   log_fd   clfs_log_open()            an open log
+ *   log_fd   clfs_log_open(),           an open log, shared with every
+ *            clfs_log_open_node()       other opener of the same device
  *   s_fd     clfs_stream_open()         a stream of a log; also its
  *                                       management client's events
  *   m_fd     clfs_marshal_create()      a marshalling area of a stream
@@ -23,6 +24,11 @@
  *
  * Each is closed with close(2); a descriptor keeps its parent alive, so
  * they may be closed in any order. New descriptors are close-on-exec.
+ *
+ * A log attached with clfs_log_attach() has a node /dev/clfs-logs/NAME:
+ * clfs_log_open_node() (or open(2) itself) on it gives a log descriptor
+ * with no capability, as the node's owner, group and mode allow, and
+ * needs no control device.
  *
  * LSNs are plain __u64 values; the helpers of <linux/clfs.h>
  * (clfs_lsn_make(), clfs_lsn_container(), clfs_lsn_cmp()...) work on them.
@@ -82,19 +88,22 @@ int clfs_log_create(int ctl_fd, const char *dev,
 		    const struct clfs_log_params *p);
 
 /**
- * clfs_log_open() - open (attach) the log on a block device
+ * clfs_log_open() - open the log on a block device
  * @ctl_fd: descriptor from clfs_open_control()
  * @dev: path of the block device
  * @flags: 0, or CLFS_OPEN_READ_ONLY to write nothing and refuse changes
  *
- * A writable open recovers the log (crash recovery) and starts a new epoch.
- * The log stays open until the returned descriptor and every descriptor
- * made from it are closed.
+ * The first open of a device recovers the log if writable (crash
+ * recovery) and starts a new epoch. If the log is open already (attached,
+ * or opened by another process or a kernel client), the descriptor shares
+ * that open log. The log stays open until its last client closes: every
+ * descriptor of every opener, and its attachment.
  *
  * Return: the log descriptor; -ENODATA if the device holds no log;
  * -EUCLEAN if both metadata copies are corrupt; -EOPNOTSUPP for a log of
- * a newer format; -EBUSY if the device is in use (the log is open); -EPERM
- * without CAP_SYS_ADMIN; -EINVAL for unknown @flags; -EIO; -ENOMEM.
+ * a newer format; -EROFS opening read-write a log open read-only; -EBUSY
+ * if something else holds the device; -EPERM without CAP_SYS_ADMIN;
+ * -EINVAL for unknown @flags; -EIO; -ENOMEM.
  */
 int clfs_log_open(int ctl_fd, const char *dev, unsigned int flags);
 
@@ -106,10 +115,109 @@ int clfs_log_open(int ctl_fd, const char *dev, unsigned int flags);
  * Both metadata copies are overwritten: the device no longer opens as a
  * log (-ENODATA).
  *
- * Return: 0; -ENODATA if the device holds no log; -EBUSY if it is in use;
- * -EOPNOTSUPP for a log of a newer format; -EPERM; -EIO; -ENOMEM.
+ * Return: 0; -ENODATA if the device holds no log; -EBUSY if it is in use
+ * (the log is open or attached); -EOPNOTSUPP for a log of a newer format; -EPERM; -EIO; -ENOMEM.
  */
 int clfs_log_delete(int ctl_fd, const char *dev);
+
+/* ---- attached logs ------------------------------------------------------ */
+
+/* Where attached logs' nodes are: CLFS_NODE_DIR "NAME". */
+#define CLFS_NODE_DIR		"/dev/" CLFS_LOG_DIR "/"
+
+/**
+ * clfs_log_attach() - keep the log on a block device open under a name
+ * @ctl_fd: descriptor from clfs_open_control()
+ * @dev: path of the block device
+ * @name: the name, 1 to CLFS_NAME_MAX - 1 of [A-Za-z0-9_.-], not starting
+ *	with '.'; NULL or "" for the device's kernel name (e.g. "vdb")
+ * @flags: 0, or CLFS_OPEN_READ_ONLY: the node then opens only read-only
+ * @uid: the node's owner
+ * @gid: the node's group
+ * @mode: the node's permission bits, at most 0666; 0 gives 0600
+ * @name_out: receives the name attached under, NUL-terminated (may be
+ *	NULL)
+ *
+ * The log is opened (recovered, if read-write) unless some client has it
+ * open already, in which case the attachment shares it. It stays open
+ * with no process holding it, and its node CLFS_NODE_DIR NAME appears
+ * with @uid, @gid and @mode, until clfs_log_detach().
+ *
+ * Return: 0; -EEXIST if the device is attached already (under any name)
+ * or the name is in use; -EINVAL for a bad name, mode, owner, group or
+ * @flags; -ENOSPC with CLFS_LIST_MAX logs attached; -EROFS attaching
+ * read-write a log open read-only; -EPERM without CAP_SYS_ADMIN; and the
+ * errors of clfs_log_open().
+ */
+int clfs_log_attach(int ctl_fd, const char *dev, const char *name,
+		    unsigned int flags, __u32 uid, __u32 gid, __u32 mode,
+		    char name_out[CLFS_NAME_MAX]);
+
+/**
+ * clfs_log_detach() - remove an attached log's name and node
+ * @ctl_fd: descriptor from clfs_open_control()
+ * @name: the attached log's name
+ *
+ * The name and the node go at once; descriptors already open keep
+ * working, and the log closes (flushing everything) when the last of them
+ * is closed, at once if there is none.
+ *
+ * Return: 0; -ENOENT if no log is attached under @name; -EINVAL for a bad
+ * name; -EPERM without CAP_SYS_ADMIN.
+ */
+int clfs_log_detach(int ctl_fd, const char *name);
+
+/**
+ * clfs_log_set_access() - change who may open an attached log's node
+ * @ctl_fd: descriptor from clfs_open_control()
+ * @name: the attached log's name
+ * @uid: the node's new owner
+ * @gid: its new group
+ * @mode: its new permission bits, at most 0666; 0 gives 0600
+ *
+ * The node is re-created with them; descriptors already open are not
+ * affected.
+ *
+ * Return: 0; -ENOENT if no log is attached under @name; -EINVAL for a bad
+ * name, owner, group or mode; -EPERM without CAP_SYS_ADMIN; -ENOMEM (the
+ * node could not be re-created: set the access again).
+ */
+int clfs_log_set_access(int ctl_fd, const char *name, __u32 uid, __u32 gid,
+			__u32 mode);
+
+/**
+ * clfs_log_list() - the attached logs, in name order
+ * @ctl_fd: descriptor from clfs_open_control(); no privilege needed
+ * @logs: room for @max entries
+ * @max: 1 to CLFS_LIST_MAX
+ * @total: receives how many logs are attached in all, more than the
+ *	return value if @max was short (may be NULL)
+ *
+ * Return: the number of entries filled, or -errno (-EINVAL for a bad
+ * @max).
+ */
+int clfs_log_list(int ctl_fd, struct clfs_attached_log *logs, __u32 max,
+		  __u32 *total);
+
+/**
+ * clfs_log_open_node() - open an attached log through its node
+ * @name_or_path: an attached log's name (no '/'), for the node
+ *	CLFS_NODE_DIR NAME, or the node's path (anything with a '/')
+ * @flags: 0 to open the node O_RDWR (a read-write descriptor), or
+ *	CLFS_OPEN_READ_ONLY to open it O_RDONLY (a read-only one)
+ *
+ * The node's owner, group and mode decide, as for any file: no
+ * capability is needed, nor the control device. The descriptor shares
+ * the attached log, as clfs_log_open() of its device would.
+ *
+ * Return: the log descriptor (close-on-exec); -ENOENT if no log is
+ * attached under that name; -EACCES if the node's permissions refuse;
+ * -EROFS opening read-write a log attached read-only; -ENXIO if the log
+ * was being detached; -ENOTTY for a path that is not a character device;
+ * -EINVAL for a name that is empty, starts with '.' or has CLFS_NAME_MAX
+ * characters or more, or for unknown @flags.
+ */
+int clfs_log_open_node(const char *name_or_path, unsigned int flags);
 
 /* ---- log descriptors ---------------------------------------------------- */
 
