@@ -37,6 +37,10 @@ static const struct command *const commands[] = {
 	&flush_command,
 	&watch_command,
 	&load_command,
+	&attach_command,
+	&detach_command,
+	&list_command,
+	&access_command,
 	&check_command,
 	&dump_command,
 };
@@ -113,10 +117,16 @@ static void print_usage(FILE *out)
 		"Manage Common Log File System logs: through /dev/clfs, or\n"
 		"offline, reading a log's device or image directly.\n"
 		"\n"
-		"Commands that work on a log take its block device, e.g.\n"
+		"Online commands that work on a log take its block device, e.g.\n"
 		"'clfsctl info /dev/vdb', and open the log on it through the\n"
-		"control device for the command alone. LSNs are given as 0x...\n"
-		"hexadecimal or decimal and printed as 0x%%016llx.\n"
+		"control device (CAP_SYS_ADMIN), sharing it if it is open\n"
+		"already. In place of DEVICE they also take an attached log's\n"
+		"name (clfsctl attach, list), e.g. 'clfsctl info orders', or its\n"
+		"node /dev/clfs-logs/NAME: they open the node, which needs no\n"
+		"capability, only the node's permissions. create, delete and\n"
+		"attach need the block device; check and dump read a device or\n"
+		"image directly. LSNs are given as 0x... hexadecimal or decimal\n"
+		"and printed as 0x%%016llx.\n"
 		"\n"
 		"options:\n"
 		"  -d, --device PATH  control device (default %s)\n"

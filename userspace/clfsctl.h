@@ -77,6 +77,10 @@ extern const struct command archive_tail_command; /* cmd_record.c */
 extern const struct command flush_command;	/* cmd_record.c */
 extern const struct command watch_command;	/* cmd_watch.c */
 extern const struct command load_command;	/* cmd_load.c */
+extern const struct command attach_command;	/* cmd_attach.c */
+extern const struct command detach_command;	/* cmd_attach.c */
+extern const struct command list_command;	/* cmd_attach.c */
+extern const struct command access_command;	/* cmd_attach.c */
 extern const struct command check_command;	/* cmd_offline.c */
 extern const struct command dump_command;	/* cmd_offline.c */
 

@@ -2,10 +2,11 @@
 /*
  * clfsctl load: several processes appending to one log at once.
  *
- * A log is opened once (the device is held exclusively), so processes
- * share it the way a database's workers would: one process opens it and
- * its children inherit the log descriptor; each child opens its own
- * stream descriptor and marshalling area. Every record is appended with
+ * Processes share the log the way a database's workers would: one
+ * process opens it and its children inherit the log descriptor; each
+ * child opens its own stream descriptor and marshalling area. (Unrelated
+ * processes share it as well, each opening the same device or attached
+ * log: docs/sharing.md.) Every record is appended with
  * CLFS_APPEND_FORCE_FLUSH and printed only once the append returned, so
  * each printed line is a record that must survive any crash from then on
  * - which is what the main demo checks after crashing the guest.

@@ -63,7 +63,7 @@ static void json_stats(struct json *j, const struct clfs_log_info *li)
 
 static void text_stats(const struct clfs_log_info *li)
 {
-	printf("statistics since this open:\n");
+	printf("statistics since the log was opened:\n");
 	printf("  %-18s %llu\n", "blocks written",
 	       (unsigned long long)li->blocks_written);
 	printf("  %-18s %llu\n", "bytes written",
@@ -119,7 +119,7 @@ static void text_mgmt(const struct clfs_mgmt_info *mi)
 	printf("  %-18s %u (%u waiting for log-full-handled)\n", "clients",
 	       mi->nr_clients, mi->nr_waiting);
 	printf("  %-18s %u\n", "pending requests", mi->nr_requests);
-	printf("  since this open:\n");
+	printf("  since the log was opened:\n");
 	printf("    %-16s %llu containers\n", "grown",
 	       (unsigned long long)mi->grown);
 	printf("    %-16s %llu containers\n", "shrunk",
@@ -291,6 +291,9 @@ static int create_run(const struct options *opt, int argc, char **argv)
 	if (optind != argc - 1)
 		return usage_error("create", "expects one device");
 	dev = argv[optind];
+	ret = need_block_device("create", dev);
+	if (ret)
+		return ret;
 
 	if (session_control(&s, opt, "create"))
 		return 1;
@@ -400,6 +403,9 @@ static int delete_run(const struct options *opt, int argc, char **argv)
 		return ret;
 	if (optind != argc - 1)
 		return usage_error("delete", "expects one device");
+	ret = need_block_device("delete", argv[optind]);
+	if (ret)
+		return ret;
 	if (session_control(&s, opt, "delete"))
 		return 1;
 	ret = clfs_log_delete(s.ctl, argv[optind]);
@@ -428,8 +434,9 @@ const struct command delete_command = {
 	"usage: clfsctl [--device PATH] [--json] delete DEVICE\n"
 	"\n"
 	"Erase the clfs log on DEVICE: both metadata copies are overwritten,\n"
-	"so the device no longer opens as a log. The log must not be open.\n"
-	"Needs CAP_SYS_ADMIN.\n"
+	"so the device no longer opens as a log. The log must not be open\n"
+	"or attached (clfsctl detach first). DEVICE is the block device, not\n"
+	"an attached log's name. Needs CAP_SYS_ADMIN.\n"
 	"\n"
 	"Exit status: 0 deleted, 1 failed (no log there, the log is open...),\n"
 	"2 usage error.\n",
@@ -519,11 +526,13 @@ const struct command stats_command = {
 	"usage: clfsctl [--device PATH] [--json] stats [-w] DEVICE\n"
 	"\n"
 	"Open the log on DEVICE and show its counters: epoch, metadata\n"
-	"generation, and since the open: log I/O blocks and bytes written,\n"
-	"device flushes, metadata copies written, and the valid blocks\n"
-	"recovery found. clfsctl opens the log for this command alone, so the\n"
-	"write counters show what opening it wrote: nothing read-only (the\n"
-	"default), recovery's writes with --write.\n"
+	"generation, and since the log was opened: log I/O blocks and bytes\n"
+	"written, device flushes, metadata copies written, and the valid\n"
+	"blocks recovery found. The counters are the log's, across every\n"
+	"client: if no one else has the log open, clfsctl opens it for this\n"
+	"command alone and they show what opening it wrote (nothing\n"
+	"read-only, the default; recovery's writes with --write); if it is\n"
+	"attached or open elsewhere, they count since that first open.\n"
 	"\n"
 	"options:\n"
 	"  -w, --write   open the log read-write\n"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "online.h"
@@ -22,8 +23,12 @@ const char *err_text(enum err_ctx ctx, int err)
 	case EPERM:
 		return "permission denied: this needs CAP_SYS_ADMIN (run as root)";
 	case EACCES:
-		return "permission denied";
+		return ctx == ERR_NODE ?
+		       "permission denied by the node's owner, group and mode (see clfsctl list)" :
+		       "permission denied";
 	case ENOTTY:
+		if (ctx == ERR_NODE)
+			return "not an attached log's node";
 		return ctx == ERR_CONTROL ?
 		       "not a clfs control device" :
 		       "not supported by the loaded clfs module (older than clfsctl?)";
@@ -36,10 +41,25 @@ const char *err_text(enum err_ctx ctx, int err)
 	case EBADF:
 		return "the log is open read-only";
 	case EROFS:
-		return "the log or its device is read-only";
+		switch (ctx) {
+		case ERR_NODE:
+			return "the log is attached read-only: it opens only read-only";
+		case ERR_OPEN:
+		case ERR_ATTACH:
+			return "the log is open read-only (its first opener asked for that), or its device is read-only";
+		default:
+			return "the log or its device is read-only";
+		}
+	case EEXIST:
+		return ctx == ERR_ATTACH ?
+		       "the device is attached already, or the name is in use (see clfsctl list)" :
+		       strerror(-err);
 	case ENOTBLK:
 		return "not a block device";
 	case ENXIO:
+		if (ctx == ERR_NODE)
+			return "the log is being detached";
+		return "no such device";
 	case ENODEV:
 		return "no such device";
 	case E2BIG:
@@ -65,6 +85,8 @@ const char *err_text(enum err_ctx ctx, int err)
 			return "a size beyond the device's container slots";
 		case ERR_SIZE:
 			return "the device has no room for that many containers";
+		case ERR_ATTACH:
+			return "too many attached logs";
 		default:
 			return "the log is full";
 		}
@@ -82,7 +104,11 @@ const char *err_text(enum err_ctx ctx, int err)
 		case ERR_CREATE:
 		case ERR_OPEN:
 		case ERR_DELETE:
+		case ERR_ATTACH:
 			return "no such device";
+		case ERR_NAME:
+		case ERR_NODE:
+			return "no attached log of that name (see clfsctl list)";
 		case ERR_CONTAINER:
 			return "not a container of this log";
 		case ERR_STREAM:
@@ -107,8 +133,11 @@ const char *err_text(enum err_ctx ctx, int err)
 			return "the other containers hold records the log still needs: the shrink stopped part of the way";
 		case ERR_MGMT:
 			return "the stream already has a management client";
+		case ERR_CREATE:
+		case ERR_DELETE:
+			return "the device is in use (the log is open or attached, or something else holds the device)";
 		default:
-			return "the device is in use (the log is open, or something else holds the device)";
+			return "the device is in use (something else holds it)";
 		}
 	case EINVAL:
 		switch (ctx) {
@@ -130,6 +159,12 @@ const char *err_text(enum err_ctx ctx, int err)
 			return "invalid or inconsistent policies";
 		case ERR_MGMT:
 			return "invalid request (is the stream registered as management client?)";
+		case ERR_ATTACH:
+			return "invalid name (1 to 31 of A-Z a-z 0-9 _ . -, not starting with '.'), owner, group or mode (at most 0666)";
+		case ERR_NAME:
+			return "invalid name, owner, group or mode (at most 0666)";
+		case ERR_NODE:
+			return "not an attached log's name (1 to 31 of A-Z a-z 0-9 _ . -, not starting with '.')";
 		default:
 			return "invalid argument";
 		}
@@ -172,8 +207,9 @@ static void session_init(struct session *s, const char *cmd)
 	s->marshal = -1;
 }
 
-int session_control(struct session *s, const struct options *opt,
-		    const char *cmd)
+/* Open the control device; quietly: its open's -errno unprinted. */
+static int control_open(struct session *s, const struct options *opt,
+			const char *cmd, bool quiet)
 {
 	const char *path = opt->device ? opt->device : CLFS_DEFAULT_DEVICE;
 	struct clfs_version ver;
@@ -181,6 +217,8 @@ int session_control(struct session *s, const struct options *opt,
 
 	session_init(s, cmd);
 	ret = clfs_open_control(path);
+	if (ret < 0 && quiet)
+		return ret;
 	if (ret < 0)
 		return report(cmd, ERR_CONTROL, ret, "open %s", path);
 	s->ctl = ret;
@@ -201,17 +239,93 @@ int session_control(struct session *s, const struct options *opt,
 	return 0;
 }
 
+int session_control(struct session *s, const struct options *opt,
+		    const char *cmd)
+{
+	return control_open(s, opt, cmd, false);
+}
+
+int session_control_try(struct session *s, const struct options *opt,
+			const char *cmd)
+{
+	return control_open(s, opt, cmd, true);
+}
+
+bool valid_log_name(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (!n || n >= CLFS_NAME_MAX || name[0] == '.')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) &&
+		    !strchr("_.-", name[i]))
+			return false;
+	return true;
+}
+
+bool attached_log_node(const char *arg)
+{
+	char path[sizeof(CLFS_NODE_DIR) + CLFS_NAME_MAX];
+	struct stat st;
+
+	if (!strncmp(arg, CLFS_NODE_DIR, strlen(CLFS_NODE_DIR)))
+		return true;
+	if (strchr(arg, '/') || !valid_log_name(arg))
+		return false;
+	snprintf(path, sizeof(path), CLFS_NODE_DIR "%s", arg);
+	return !stat(path, &st) && S_ISCHR(st.st_mode);
+}
+
+int need_block_device(const char *cmd, const char *dev)
+{
+	if (!attached_log_node(dev))
+		return 0;
+	return usage_error(cmd, "'%s' is an attached log, not a block device: %s needs the block device the log is on",
+			   dev, cmd);
+}
+
+/* The log through its node: no capability, no control device needed. */
+static int session_node(struct session *s, const struct options *opt,
+			const char *cmd, const char *dev, bool writable)
+{
+	int ret;
+
+	/* Check the ABI if this user may open the control device (0600). */
+	ret = session_control_try(s, opt, cmd);
+	if (ret > 0)
+		return 1;
+	s->dev = dev;
+	ret = clfs_log_open_node(dev, writable ? 0 : CLFS_OPEN_READ_ONLY);
+	if (ret < 0) {
+		session_close(s);
+		return report(cmd, ERR_NODE, ret, "open %s", dev);
+	}
+	s->log = ret;
+	s->writable = writable;
+	return 0;
+}
+
 int session_open(struct session *s, const struct options *opt,
 		 const char *cmd, const char *dev, bool writable)
 {
 	int ret;
 
+	if (attached_log_node(dev))
+		return session_node(s, opt, cmd, dev, writable);
 	if (session_control(s, opt, cmd))
 		return 1;
 	s->dev = dev;
 	ret = clfs_log_open(s->ctl, dev, writable ? 0 : CLFS_OPEN_READ_ONLY);
 	if (ret < 0) {
 		session_close(s);
+		/* A word with no '/' may have been meant as a name. */
+		if (ret == -ENOENT && !strchr(dev, '/')) {
+			print_msg(stderr, cmd, NULL,
+				  "open %s: no such device, and no attached log of that name (see clfsctl list) (%s)",
+				  dev, errno_name(ret));
+			return 1;
+		}
 		return report(cmd, ERR_OPEN, ret, "open %s", dev);
 	}
 	s->log = ret;
@@ -386,9 +500,10 @@ int split_subcommand(const char *cmd, const char *const *subs, char **pos,
 	/* DEVICE SUB ... */
 	which = find_word(subs, pos[1]);
 	if (which < 0) {
-		/* Name the word that is not a path. */
+		/* Name the word that is not a path or an attached log. */
 		usage_error(cmd, "unknown subcommand '%s'",
-			    strchr(pos[0], '/') ? pos[1] : pos[0]);
+			    strchr(pos[0], '/') || attached_log_node(pos[0]) ?
+			    pos[1] : pos[0]);
 		return -1;
 	}
 	*rest = 2;

@@ -8,6 +8,12 @@
  * marshalling area as it needs them. Closing the session closes them all;
  * a marshalling area flushes its records when it is closed.
  *
+ * In place of a block device the user may name an attached log: its name
+ * (a word with no '/' for which /dev/clfs-logs/NAME exists) or its node's
+ * path (/dev/clfs-logs/NAME). The session then opens the node, which needs
+ * no capability and no control device (the ABI is checked if this user
+ * may open it), and shares the attached log.
+ *
  * Errors are printed as "clfsctl CMD: WHAT: TEXT (ENAME)", TEXT saying what
  * the errno means for that kind of request (err_text()).
  */
@@ -37,6 +43,9 @@ enum err_ctx {
 	ERR_POLICY,	/* installing, removing policies */
 	ERR_SIZE,	/* setting the log's size */
 	ERR_MGMT,	/* management clients and their calls */
+	ERR_ATTACH,	/* attaching a log */
+	ERR_NAME,	/* detaching, setting access: naming an attached log */
+	ERR_NODE,	/* opening an attached log's node */
 };
 
 /* What @err (negative) means in @ctx, in a few words. */
@@ -52,7 +61,8 @@ int report(const char *cmd, enum err_ctx ctx, int err, const char *fmt, ...);
 /**
  * struct session - an open log and what a command opened from it
  * @cmd: the command's name, for messages
- * @dev: the log's block device
+ * @dev: the log's block device, or the attached log's name or node path,
+ *	as the user gave it
  * @ctl: the control device, or -1
  * @log: the log descriptor, or -1
  * @stream: the stream descriptor, or -1
@@ -79,11 +89,38 @@ int session_control(struct session *s, const struct options *opt,
 		    const char *cmd);
 
 /*
- * session_control(), then open the log on @dev, read-write if @writable.
+ * session_control(), but a control device that cannot be opened is not
+ * reported. Return: 0; 1 after printing why not (the ABI); or the
+ * negative errno of the open, @s->ctl then -1.
+ */
+int session_control_try(struct session *s, const struct options *opt,
+			const char *cmd);
+
+/*
+ * Open the log @dev names, read-write if @writable: an attached log's node
+ * (attached_log_node()), else the log on the block device @dev after
+ * session_control().
  * Return: 0, or 1 after printing why not (everything closed again).
  */
 int session_open(struct session *s, const struct options *opt,
 		 const char *cmd, const char *dev, bool writable);
+
+/*
+ * Does @arg name an attached log rather than a block device: a valid name
+ * (valid_log_name()) for which a character device CLFS_NODE_DIR NAME
+ * exists, or a path under CLFS_NODE_DIR?
+ */
+bool attached_log_node(const char *arg);
+
+/*
+ * For commands that need a block device (create, delete, attach): if @dev
+ * is an attached log (attached_log_node()), say so.
+ * Return: 0, or EXIT_USAGE after printing why not.
+ */
+int need_block_device(const char *cmd, const char *dev);
+
+/* 1 to CLFS_NAME_MAX - 1 of [A-Za-z0-9_.-], not starting with '.'. */
+bool valid_log_name(const char *name);
 
 /* Open stream @id of the log. Return: 0 or 1 (printed). */
 int session_stream(struct session *s, __u32 id);
