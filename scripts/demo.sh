@@ -6,7 +6,8 @@
 #   scripts/demo.sh [stock|lts|debug]      (default stock)
 #
 # First boot (guest step demo_write): format a virtual disk with clfsctl,
-# create three streams, let four processes share the log and append
+# create three streams, attach the log, let two independent programs
+# (two processes each) share it and append
 # records, each flushed before it is printed as "ack", read some back,
 # write and read a restart area, install growth policies, then start
 # appending again and stop the guest in the middle: no unload, no flush.

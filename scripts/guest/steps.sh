@@ -205,9 +205,11 @@ step_demo() {
 }
 
 # The main demo (make run, scripts/demo.sh), first boot: a real session
-# on /dev/vda with clfsctl, ended by a crash while processes append.
+# on /dev/vda with clfsctl, the log attached and shared by two programs,
+# ended by a crash while both append.
 # Every "ack" line is a record that was durable when it was printed.
 DEMO_DEV=/dev/vda
+DEMO_LOG=demo
 demo() { echo "clfs-demo: \$ clfsctl $*"; clfsctl "$@"; }
 
 step_demo_write() {
@@ -219,20 +221,28 @@ step_demo_write() {
 	for s in 0 1 2; do
 		demo streams create "$DEMO_DEV" || return 1
 	done
+	echo "clfs-demo: attach the log once; from now on programs use it by name"
+	demo attach --name "$DEMO_LOG" --mode 0660 "$DEMO_DEV" || return 1
+	demo list || return 1
 	echo "clfs-demo: policies: grow by 4 before the log is full, up to 64"
-	demo policy set "$DEMO_DEV" --max 64 --auto-grow on --growth 4 \
+	demo policy set "$DEMO_LOG" --max 64 --auto-grow on --growth 4 \
 		--tail-free 2 || return 1
-	echo "clfs-demo: 4 processes share the log, each record flushed"
-	demo load --processes 4 --streams 3 --count 25 "$DEMO_DEV" || return 1
-	demo read --count 4 "$DEMO_DEV" || return 1
-	demo restart write "$DEMO_DEV" "checkpoint after the first 100 records" ||
+	echo "clfs-demo: two independent programs share the log, 2 processes each, every record flushed"
+	demo load --processes 2 --streams 3 --count 25 "$DEMO_LOG" &
+	demo load --processes 2 --streams 3 --count 25 "$DEMO_LOG" || return 1
+	wait $! || return 1
+	demo read --count 4 "$DEMO_LOG" || return 1
+	demo restart write "$DEMO_LOG" "checkpoint after the first 100 records" ||
 		return 1
-	demo restart read "$DEMO_DEV" || return 1
-	demo info "$DEMO_DEV" || return 1
-	echo "clfs-demo: appending again, and crashing the guest meanwhile"
-	clfsctl load --processes 4 --streams 3 --count 0 "$DEMO_DEV" &
+	demo restart read "$DEMO_LOG" || return 1
+	echo "clfs-demo: the statistics are the shared log's, across every program"
+	demo info "$DEMO_LOG" || return 1
+	echo "clfs-demo: both programs append again, and the guest crashes meanwhile"
+	clfsctl load --processes 2 --streams 3 --count 0 "$DEMO_LOG" &
+	clfsctl load --processes 2 --streams 3 --count 0 "$DEMO_LOG" &
 	sleep "${DEMO_CRASH_AFTER:-4}"
-	echo "clfs-demo: crash: no unmount, no unload, no flush"
+	demo list
+	echo "clfs-demo: crash: no unmount, no detach, no unload, no flush"
 	debug-exit 0
 }
 
