@@ -4,10 +4,10 @@
  * log sends it; optionally answer every tail-advance request by moving the
  * stream's tail, as an automatic consumer would.
  *
- * A log is open in one place at a time, and this command holds it: other
- * clfsctl commands on the device fail with EBUSY meanwhile. So a log-full
- * round is started from here (--handle-full), on a log that an earlier
- * command filled; in-kernel clients of the same log get their rounds too.
+ * The log is shared (docs/sharing.md): while this command holds it, other
+ * clfsctl commands, other programs and in-kernel clients use the same open
+ * log, so they can fill it while watch answers; a log-full round can also
+ * be started from here (--handle-full).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -390,9 +390,10 @@ const struct command watch_command = {
 	"through a marshalling area, as an automatic consumer; a tail that\n"
 	"cannot move is reported as a tail-advance failure.\n"
 	"\n"
-	"The log is held open while watch runs, so other clfsctl commands on\n"
-	"DEVICE get EBUSY meanwhile: fill the log first, then start a round\n"
-	"with --handle-full.\n"
+	"The log is shared: while watch runs, other clfsctl commands and\n"
+	"programs on the same log (by device, name or node) go on using it,\n"
+	"and watch answers the requests their appends cause; --handle-full\n"
+	"starts a round at once.\n"
 	"\n"
 	"options:\n"
 	"  -n, --count N      stop after N events (default 0: no limit)\n"
