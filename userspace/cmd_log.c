@@ -58,6 +58,11 @@ static void json_stats(struct json *j, const struct clfs_log_info *li)
 	json_u64(j, "flushes", li->flushes);
 	json_u64(j, "md_writes", li->md_writes);
 	json_u64(j, "recovered_blocks", li->recovered_blocks);
+	json_u64(j, "records_written", li->records_written);
+	json_u64(j, "record_bytes", li->record_bytes);
+	json_u64(j, "copied_bytes", li->copied_bytes);
+	json_u64(j, "inflight_sum", li->inflight_sum);
+	json_u64(j, "inflight_max", li->inflight_max);
 	json_obj_end(j);
 }
 
@@ -74,6 +79,19 @@ static void text_stats(const struct clfs_log_info *li)
 	       (unsigned long long)li->md_writes);
 	printf("  %-18s %llu\n", "recovered blocks",
 	       (unsigned long long)li->recovered_blocks);
+	printf("  %-18s %llu\n", "records written",
+	       (unsigned long long)li->records_written);
+	if (li->blocks_written)
+		printf("  %-18s %.1f records, %.2f block writes in flight (most %llu)\n",
+		       "per block", (double)li->records_written / li->blocks_written,
+		       (double)li->inflight_sum / li->blocks_written,
+		       (unsigned long long)li->inflight_max);
+	if (li->flushes)
+		printf("  %-18s %.1f records\n", "per device flush",
+		       (double)li->records_written / li->flushes);
+	if (li->record_bytes)
+		printf("  %-18s %.2f bytes copied per byte\n", "record data",
+		       (double)li->copied_bytes / li->record_bytes);
 }
 
 static void json_mgmt(struct json *j, const struct clfs_mgmt_info *mi)

@@ -146,6 +146,11 @@ CLFS_INFO_ATTR(blocks_written);
 CLFS_INFO_ATTR(bytes_written);
 CLFS_INFO_ATTR(flushes);
 CLFS_INFO_ATTR(md_writes);
+CLFS_INFO_ATTR(records_written);
+CLFS_INFO_ATTR(record_bytes);
+CLFS_INFO_ATTR(copied_bytes);
+CLFS_INFO_ATTR(inflight_sum);
+CLFS_INFO_ATTR(inflight_max);
 CLFS_INFO_ATTR(flushed_lsn);
 CLFS_INFO_ATTR(nr_containers);
 
@@ -158,6 +163,11 @@ static struct attribute *clfs_node_attrs[] = {
 	&dev_attr_bytes_written.attr,
 	&dev_attr_flushes.attr,
 	&dev_attr_md_writes.attr,
+	&dev_attr_records_written.attr,
+	&dev_attr_record_bytes.attr,
+	&dev_attr_copied_bytes.attr,
+	&dev_attr_inflight_sum.attr,
+	&dev_attr_inflight_max.attr,
 	&dev_attr_flushed_lsn.attr,
 	&dev_attr_nr_containers.attr,
 	NULL,

@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include "clfs_fd.h"
+#include "../log/clfs_log.h"
 
 /* Blocks of a marshalling area created without a size. */
 #define CLFS_FD_DEFAULT_BLOCK	(64 * 1024)
@@ -35,8 +36,14 @@ static int clfs_fd_marshal_release(struct inode *inode, struct file *file)
 /*
  * Gather the record's entries from userspace into one kernel buffer and
  * describe them with @vec. Returns the buffer (kvfree() it) or an ERR_PTR.
+ *
+ * This copy is the price of a shared log: copying from user memory into
+ * the block directly would fault with append_lock held, and a client
+ * whose buffer is slow to fault in (swapped out, or a userfaultfd region)
+ * would stall every other client of the log for as long as it liked.
  */
-static void *clfs_fd_gather(const struct clfs_ioc_append *a, struct kvec *vec)
+static void *clfs_fd_gather(struct clfs_log *log,
+			    const struct clfs_ioc_append *a, struct kvec *vec)
 {
 	struct clfs_ioc_entry *e;
 	size_t total = 0;
@@ -76,6 +83,7 @@ static void *clfs_fd_gather(const struct clfs_ioc_append *a, struct kvec *vec)
 		}
 		total += e[i].bytes;
 	}
+	clfs_log_count_copy(log, total);
 out:
 	kfree(e);
 	return buf;
@@ -121,7 +129,7 @@ static long clfs_fd_append(struct clfs_fd_marshal *fm, void __user *uarg)
 			ret = -ENOMEM;
 			goto out;
 		}
-		data = clfs_fd_gather(&a, vec);
+		data = clfs_fd_gather(fm->stream->log->log, &a, vec);
 		if (IS_ERR(data)) {
 			ret = PTR_ERR(data);
 			data = NULL;

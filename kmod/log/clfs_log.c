@@ -361,7 +361,12 @@ int clfs_log_query(struct clfs_log *log, struct clfs_log_info *info)
 	info->bytes_written = log->stats.bytes_written;
 	info->flushes = log->stats.flushes;
 	info->md_writes = log->stats.md_writes;
+	info->records_written = log->stats.records_written;
+	info->record_bytes = log->stats.record_bytes;
+	info->inflight_sum = log->stats.inflight_sum;
+	info->inflight_max = log->stats.inflight_max;
 	spin_unlock_irq(&log->lock);
+	info->copied_bytes = atomic64_read(&log->copied_bytes);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(clfs_log_query);

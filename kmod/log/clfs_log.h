@@ -93,8 +93,10 @@ struct clfs_blkidx {
  * @completed_lsn: every block before this position has completed
  * @durable_lsn: every block before this position is durable
  * @shutdown: 0, or the error that shut the log down
+ * @nr_inflight: block writes submitted and not yet completed
  * @stats: counters for queries (grown and shrunk: containers added and
  *	removed by the policies, under md_lock)
+ * @copied_bytes: client bytes copied into clfs memory (clfs_log_count_copy())
  * @wait: woken when @open_blk, @completed_lsn, @durable_lsn or @shutdown
  *	change
  * @flush_lock: one cache flush at a time
@@ -129,17 +131,23 @@ struct clfs_log {
 	struct clfs_wblk *open_blk;
 	u64 head_lsn;
 	struct list_head inflight;
+	u32 nr_inflight;
 	u64 completed_lsn;
 	u64 durable_lsn;
 	int shutdown;
 	struct {
 		u64 blocks_written;
 		u64 bytes_written;
+		u64 records_written;
+		u64 record_bytes;
+		u64 inflight_sum;
+		u64 inflight_max;
 		u64 flushes;
 		u64 md_writes;
 		u64 grown;
 		u64 shrunk;
 	} stats;
+	atomic64_t copied_bytes;
 	wait_queue_head_t wait;
 
 	struct mutex flush_lock;
@@ -167,6 +175,7 @@ void clfs_log_release(struct clfs_log *log);
 int clfs_log_get(struct clfs_log *log, unsigned int flags);
 u32 clfs_log_users(struct clfs_log *log);
 int clfs_log_check_writable(struct clfs_log *log);
+void clfs_log_count_copy(struct clfs_log *log, u64 bytes);
 
 /* clfs_recover.c */
 int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch);

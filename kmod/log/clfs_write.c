@@ -50,6 +50,7 @@
  * @max: the block size the caller asked for (sector multiple)
  * @cap: most bytes the block may use: @max, or less near the container end
  * @alloc: allocated size of @buf (whole pages, so sector aligned)
+ * @data_bytes: client data in the block's records
  * @close_container: a record did not fit in what is left of the container:
  *	seal with CLFS_BLK_F_CONTAINER_END so the next block starts afresh in
  *	the next container instead of in the sliver after this one
@@ -72,6 +73,7 @@ struct clfs_wblk {
 	u32 max;
 	u32 cap;
 	u32 alloc;
+	u32 data_bytes;
 	bool close_container;
 	void (*retired)(void *arg);
 	void *retired_arg;
@@ -91,6 +93,20 @@ static void clfs_wblk_free(struct clfs_wblk *b)
 		kvfree(b->buf);
 	kfree(b);
 }
+
+/**
+ * clfs_log_count_copy() - account for client bytes copied into clfs memory
+ * @log: the log
+ * @bytes: how many
+ *
+ * For the statistics' bytes copied per byte appended: the engine counts its
+ * copy into the block, a front end (the ioctl path) any copy it makes first.
+ */
+void clfs_log_count_copy(struct clfs_log *log, u64 bytes)
+{
+	atomic64_add(bytes, &log->copied_bytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_log_count_copy);
 
 /**
  * clfs_log_check_writable() - may the log be written now?
@@ -173,6 +189,7 @@ static void clfs_wblk_end_io(struct clfs_io *io, int err)
 	spin_lock_irqsave(&log->lock, flags);
 	b->err = err;
 	b->done = true;
+	log->nr_inflight--;
 	/*
 	 * Queue before dropping the lock. Once it is dropped, a complete_work
 	 * already running may retire this block, clfs_log_stop_writer() see
@@ -409,6 +426,8 @@ int clfs_wblk_add_vec(struct clfs_wblk *b, u32 type, u64 prev_lsn,
 	}
 	b->hdr.used_bytes += ret;
 	b->hdr.nr_records++;
+	b->data_bytes += data_bytes;
+	clfs_log_count_copy(b->log, data_bytes);
 	*lsn = rec.lsn;
 	return 0;
 }
@@ -576,8 +595,14 @@ int clfs_wblk_submit(struct clfs_wblk *b)
 	list_add_tail(&b->list, &log->inflight);
 	log->head_lsn = b->next_lsn;
 	log->open_blk = NULL;
+	log->nr_inflight++;
 	log->stats.blocks_written++;
 	log->stats.bytes_written += disk_bytes;
+	log->stats.records_written += b->hdr.nr_records;
+	log->stats.record_bytes += b->data_bytes;
+	log->stats.inflight_sum += log->nr_inflight;
+	log->stats.inflight_max = max_t(u64, log->stats.inflight_max,
+					log->nr_inflight);
 	spin_unlock_irq(&log->lock);
 	wake_up_all(&log->wait);
 

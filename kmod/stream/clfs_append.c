@@ -3,9 +3,16 @@
  * clfs append and flush: records go into the log's open block, blocks go
  * to the device, and flushes make them durable.
  *
- * The open block belongs to one stream and one marshalling area (cur,
- * cur_owner). An append from another area seals it first, so blocks hold
- * one stream's records and each area's buffers are counted exactly.
+ * The open block belongs to one stream and was opened for one marshalling
+ * area (cur, cur_owner), whose buffer it is and whose block size it has.
+ * Every area of the same stream appends into it: with one area per client,
+ * as CLFS intends, sealing it whenever another area appends would give
+ * each record its own block and its own write, and leave group commit
+ * nothing to group. An append to another stream seals it first, since a
+ * block holds one stream's records; so does a record too large for the
+ * opener's block size, which then opens a block of its own area's size.
+ * The block counts against the opener's max_write_buffers only: records
+ * that join it use no buffer of their own area.
  *
  * Durability and group commit: a forced flush does not seal the open block
  * when it appends. clfs_flush_to_lsn() seals it only if it holds the
@@ -216,7 +223,7 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 			ret = -EINVAL;
 			break;
 		}
-		if (ss->cur && ss->cur_owner != m) {
+		if (ss->cur && ss->cur_owner->stream->id != id) {
 			ret = clfs_append_submit_cur(ss);
 			if (ret)
 				break;
@@ -230,6 +237,9 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 		ret = clfs_wblk_add_vec(ss->cur, a->type, a->prev_lsn,
 					a->undo_next_lsn, a->entries,
 					a->nr_entries, a->entry_align, lsn);
+		/* Larger than the opener's blocks: this area's own will do. */
+		if (ret == -E2BIG && ss->cur_owner != m)
+			ret = -ENOSPC;
 		if (ret != -ENOSPC)
 			break;
 		ret = clfs_append_submit_cur(ss);

@@ -1470,6 +1470,134 @@ static void clfs_stream_group_commit_shares_writes_and_flushes(struct kunit *tes
 						 app_len(i)));
 }
 
+/* Records in the open block, read under the lock that guards it. */
+static u32 sx_open_records(struct sx *sx)
+{
+	struct clfs_streams *ss = sx_log(sx)->streams;
+	u32 n = 0;
+
+	mutex_lock(&ss->append_lock);
+	if (ss->cur)
+		n = clfs_wblk_records(ss->cur);
+	mutex_unlock(&ss->append_lock);
+	return n;
+}
+
+/*
+ * Areas of one stream append into the same open block; it counts against
+ * the area it was opened for, and the others use no write buffer of theirs.
+ */
+static void clfs_stream_areas_of_a_stream_share_the_open_block(struct kunit *test)
+{
+	struct sx *sx = sx_new(test, tl_param_sector(test), CB, 4, 0);
+	struct clfs_stream *s = sx_open(sx, 0);
+	struct clfs_marshal *a = sx_area(sx, s, 8192, 1);
+	struct clfs_marshal *b = sx_area(sx, s, 8192, 1);
+	struct clfs_memdev_stats before, after;
+	u64 lsn[3];
+
+	sx_no_background_flush(sx);
+	before = sx_stats(sx);
+	KUNIT_ASSERT_EQ(test, sx_append(a, 1, 100, 0, &lsn[0]), 0);
+	KUNIT_ASSERT_EQ(test, sx_append(b, 2, 200, 0, &lsn[1]), 0);
+	KUNIT_ASSERT_EQ(test, sx_append(a, 3, 300, 0, &lsn[2]), 0);
+	KUNIT_EXPECT_EQ(test, clfs_lsn_block(lsn[1]), clfs_lsn_block(lsn[0]));
+	KUNIT_EXPECT_EQ(test, clfs_lsn_block(lsn[2]), clfs_lsn_block(lsn[0]));
+	KUNIT_EXPECT_EQ(test, sx_open_records(sx), 3U);
+	KUNIT_EXPECT_EQ(test, a->writing, 1U);
+	KUNIT_EXPECT_EQ(test, b->writing, 0U);
+	KUNIT_ASSERT_EQ(test, clfs_flush_to_lsn(b, lsn[1], NULL), 0);
+	after = sx_stats(sx);
+	KUNIT_EXPECT_EQ(test, after.writes - before.writes, 1ULL);
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn[0], 0, 1, 100));
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn[1], 0, 2, 200));
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn[2], 0, 3, 300));
+}
+
+/*
+ * A record too large for the open block's size (the opener's) but not for
+ * its own area's goes into a block of its own area; the open block is
+ * written first, so LSNs still increase.
+ */
+static void clfs_stream_record_larger_than_openers_block_opens_its_own(struct kunit *test)
+{
+	struct sx *sx = sx_new(test, tl_param_sector(test), CB, 4, 0);
+	struct clfs_stream *s = sx_open(sx, 0);
+	struct clfs_marshal *small = sx_area(sx, s, 4096, 0);
+	struct clfs_marshal *big = sx_area(sx, s, 16384, 0);
+	u64 lsn[2];
+
+	sx_no_background_flush(sx);
+	KUNIT_ASSERT_EQ(test, sx_append(small, 1, 100, 0, &lsn[0]), 0);
+	KUNIT_ASSERT_EQ(test, sx_append(big, 2, 8000, 0, &lsn[1]), 0);
+	KUNIT_EXPECT_GT(test, clfs_lsn_block(lsn[1]), clfs_lsn_block(lsn[0]));
+	KUNIT_EXPECT_EQ(test, sx_open_records(sx), 1U);
+	KUNIT_EXPECT_EQ(test, big->writing, 1U);
+	KUNIT_ASSERT_EQ(test, clfs_flush_buffers(small), 0);
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn[0], 0, 1, 100));
+	KUNIT_EXPECT_TRUE(test, sx_check(sx, lsn[1], 0, 2, 8000));
+}
+
+/*
+ * Group commit with one marshalling area per client: while a block is
+ * being written, forced appends of 15 clients, each through its own area,
+ * gather in the next block, and all 15 become durable with one block
+ * write and one device flush once the first write completes.
+ */
+static void clfs_stream_group_commit_one_area_per_client(struct kunit *test)
+{
+	const u32 n = SX_MAX - 1;
+	struct sx *sx = sx_new(test, tl_param_sector(test), CB, 4, 0);
+	struct clfs_stream *s = sx_open(sx, 0);
+	struct clfs_marshal *first = sx_area(sx, s, SZ_16K, 0);
+	struct appender *a = kunit_kcalloc(test, n, sizeof(*a), GFP_KERNEL);
+	struct clfs_memdev_stats before, after;
+	unsigned long until;
+	struct completion go;
+	u64 lsn;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	sx_no_background_flush(sx);
+	init_completion(&go);
+	clfs_memdev_set_completion(sx->tl->m, CLFS_MEMDEV_HOLD);
+	KUNIT_ASSERT_EQ(test, sx_append(first, 0, 100,
+					CLFS_APPEND_FORCE_APPEND, &lsn), 0);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_nr_held(sx->tl->m), 1U);
+	for (i = 0; i < n; i++) {
+		a[i].m = sx_area(sx, s, SZ_16K, 0);
+		a[i].first_seq = i + 1;
+		a[i].nr = 1;
+		a[i].force_every = 1;
+	}
+	KUNIT_ASSERT_EQ(test, start_appenders(test, a, n, &go), n);
+	complete_all(&go);
+	/* Every client's record is in the open block, waiting to be flushed. */
+	until = jiffies + 10 * HZ;
+	while (sx_open_records(sx) < n && time_before(jiffies, until))
+		msleep(20);
+	KUNIT_ASSERT_EQ(test, sx_open_records(sx), n);
+	KUNIT_EXPECT_EQ(test, clfs_memdev_nr_held(sx->tl->m), 1U);
+	before = sx_stats(sx);
+	/* Completes the held write, then every later I/O at once. */
+	clfs_memdev_set_completion(sx->tl->m, CLFS_MEMDEV_INLINE);
+	join_appenders(test, a, n);
+	after = sx_stats(sx);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, a[i].ret, 0, "client %u", i);
+		KUNIT_EXPECT_EQ(test, clfs_lsn_block(a[i].lsn[0]),
+				clfs_lsn_block(a[0].lsn[0]));
+	}
+	KUNIT_EXPECT_EQ(test, after.writes - before.writes, 1ULL);
+	KUNIT_EXPECT_EQ(test, after.flushes + after.preflushes -
+			before.flushes - before.preflushes, 1ULL);
+	sx_crash(sx, NULL, NULL);
+	sx_reopen(sx, 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE(test, sx_check(sx, a[i].lsn[0], 0, i + 1,
+						 app_len(i + 1)));
+}
+
 /*
  * An area with one write buffer: while its block is being written, the
  * next block's append waits, and goes on when the write completes.
@@ -1852,6 +1980,12 @@ static struct kunit_case clfs_stream_cases[] = {
 	KUNIT_CASE_PARAM(clfs_stream_force_append_queues_block_without_flush,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_stream_group_commit_shares_writes_and_flushes,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_stream_areas_of_a_stream_share_the_open_block,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_stream_record_larger_than_openers_block_opens_its_own,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_stream_group_commit_one_area_per_client,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_stream_write_buffer_limit_waits_for_write,
 			 tl_sector_params),

@@ -32,7 +32,7 @@
  * minor >= the minor it was built against.
  */
 #define CLFS_ABI_MAJOR		0
-#define CLFS_ABI_MINOR		5
+#define CLFS_ABI_MINOR		6
 
 /**
  * struct clfs_version - answer of CLFS_IOC_GET_VERSION
@@ -98,6 +98,13 @@ struct clfs_log_params {
  * @flushes: device cache flushes issued by log flushes since open
  * @md_writes: metadata copies written since open
  * @recovered_blocks: valid blocks recovery found when the log was opened
+ * @records_written: records in the blocks written since open
+ * @record_bytes: client data in those records, in bytes
+ * @copied_bytes: bytes of client data clfs copied to get them there (one
+ *	copy in the kernel; two from userspace, see docs/performance.md)
+ * @inflight_sum: sum over those blocks of the block writes in flight when
+ *	each was submitted, itself included: / @blocks_written is the mean
+ * @inflight_max: most block writes in flight at once since open
  * @reserved: zero
  */
 struct clfs_log_info {
@@ -121,7 +128,12 @@ struct clfs_log_info {
 	__u64 flushes;
 	__u64 md_writes;
 	__u64 recovered_blocks;
-	__u64 reserved[8];
+	__u64 records_written;
+	__u64 record_bytes;
+	__u64 copied_bytes;
+	__u64 inflight_sum;
+	__u64 inflight_max;
+	__u64 reserved[3];
 };
 
 /* Container states reported by a scan. */
