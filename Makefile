@@ -9,6 +9,7 @@
 KERNEL	?= stock
 SUITE	?=
 BENCH_SECONDS ?= 5
+BENCH_RECOVERY_MIB ?= 1000
 OUT	?= $(CURDIR)/out
 export CLFS_OUT := $(OUT)
 
@@ -29,8 +30,9 @@ help:
 ##   kunit      all KUnit suites in the debug guest
 ##   utest      all userspace tests in a guest (KERNEL=debug|stock|lts)
 ##   ktest      the tests that drive test modules on real disks (debug kernel)
-##   bench      append throughput against fio baselines on the same disk
-##              (KERNEL=stock by default; BENCH_SECONDS=5)
+##   bench      clfs against the raw disk, ext4 and XFS under fio in one boot:
+##              a table of ratios and out/bench.json (KERNEL=stock by default;
+##              BENCH_SECONDS=5 per figure, BENCH_RECOVERY_MIB=1000)
 ##   shell      an interactive shell in a guest with clfs.ko and two disks
 ##   module     build clfs.ko for KERNEL=debug|stock|lts (W=1, no warnings)
 ##   kernel     build (or reuse) the cached debug kernel
@@ -74,8 +76,8 @@ ktest: deps
 	@scripts/run-guest.sh --kernel debug --name ktest --disk 256M --disk 256M:4096 ktest
 
 bench: deps
-	@CLFS_WITH_FIO=1 scripts/run-guest.sh --kernel $(KERNEL) --name bench-$(KERNEL) \
-		--show --disk 1G --cmdline "clfs.bench_seconds=$(BENCH_SECONDS)" bench
+	@BENCH_SECONDS=$(BENCH_SECONDS) BENCH_RECOVERY_MIB=$(BENCH_RECOVERY_MIB) \
+		scripts/bench.sh $(KERNEL)
 
 shell: deps
 	@scripts/run-guest.sh --kernel $(KERNEL) --name shell --interactive \

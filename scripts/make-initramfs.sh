@@ -30,7 +30,8 @@ gcc -O2 -Wall -Werror -static -o "$CLFS_OUT/guest-bin/debug-exit" \
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mnt,clfs/bin,clfs/tests,clfs/ktests,clfs/modules,clfs/kmods}
 cp /bin/busybox "$stage/bin/busybox"
 install -m 755 "$CLFS_TOP/scripts/guest/init" "$stage/init"
-cp "$CLFS_TOP/scripts/guest/steps.sh" "$stage/clfs/steps.sh"
+# steps.sh and the files it sources (the bench step's bench*.sh).
+cp "$CLFS_TOP"/scripts/guest/*.sh "$stage/clfs/"
 cp "$CLFS_OUT/guest-bin/clfsctl" "$CLFS_OUT/guest-bin/debug-exit" "$stage/clfs/bin/"
 cp "$CLFS_OUT"/guest-tests/*_test "$stage/clfs/tests/"
 cp "$CLFS_OUT"/guest-tests/*_ktest "$stage/clfs/ktests/"

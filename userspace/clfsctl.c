@@ -37,6 +37,7 @@ static const struct command *const commands[] = {
 	&flush_command,
 	&watch_command,
 	&load_command,
+	&bench_command,
 	&attach_command,
 	&detach_command,
 	&list_command,

@@ -77,6 +77,7 @@ extern const struct command archive_tail_command; /* cmd_record.c */
 extern const struct command flush_command;	/* cmd_record.c */
 extern const struct command watch_command;	/* cmd_watch.c */
 extern const struct command load_command;	/* cmd_load.c */
+extern const struct command bench_command;	/* cmd_bench.c */
 extern const struct command attach_command;	/* cmd_attach.c */
 extern const struct command detach_command;	/* cmd_attach.c */
 extern const struct command list_command;	/* cmd_attach.c */
@@ -147,6 +148,7 @@ void json_arr_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *s);
 void json_u64(struct json *j, const char *key, __u64 v);
 void json_s64(struct json *j, const char *key, __s64 v);
+void json_f64(struct json *j, const char *key, double v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 /* An LSN: a string, or null for CLFS_LSN_NULL. */

@@ -215,6 +215,12 @@ void json_u64(struct json *j, const char *key, __u64 v)
 	fprintf(j->f, "%llu", (unsigned long long)v);
 }
 
+void json_f64(struct json *j, const char *key, double v)
+{
+	json_member(j, key);
+	fprintf(j->f, "%.3f", v);
+}
+
 void json_s64(struct json *j, const char *key, __s64 v)
 {
 	json_member(j, key);

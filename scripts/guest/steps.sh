@@ -9,6 +9,12 @@ MODDIR=/clfs/modules
 # has NAME (the host filters KUnit suites the same way).
 ONLY=$(sed -n 's/.*clfs\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
+# The bench step (make bench): rows, fio baselines, clfs figures.
+for f in /clfs/bench-lib.sh /clfs/bench-fio.sh /clfs/bench.sh; do
+	# shellcheck disable=SC1090
+	[ -f "$f" ] && . "$f"
+done
+
 # group NAME CMD...: run CMD, whose stdout is a KTAP document, and frame it
 # on the results port.
 group() {
@@ -144,14 +150,6 @@ step_crash_verify() {
 	unload_clfs
 }
 
-# bench_clfs ARGS...: one clfs_bench run; prints its "NAME VALUE" results.
-bench_clfs() {
-	dmesg -c >/dev/null
-	# The module refuses to stay loaded (-ECANCELED) once it has reported.
-	insmod "$MODDIR/clfs_bench.ko" dev=/dev/vda "$@" 2>/dev/null
-	dmesg | sed -n 's/.*clfs_bench: result \([^ ]*\) \([0-9]*\)$/\1 \2/p'
-}
-
 # fio_write BS [fio options]: write KB/s and IOPS of the raw /dev/vda.
 fio_write() {
 	local bs=$1
@@ -160,33 +158,6 @@ fio_write() {
 		fio --thread --name=base --filename=/dev/vda --rw=write --bs="$bs" \
 		--direct=1 --ioengine=psync --size=200M --runtime="$BENCH_SECONDS" \
 		--time_based --minimal "$@" | awk -F';' '{ print $48, $49 }'
-}
-
-# Benchmark: clfs appends against the raw disk under fio, same disk, same
-# boot, printed as ratios. Not a test: the numbers go to a person.
-step_bench() {
-	local seq flush f1 f16 st
-	BENCH_SECONDS=$(sed -n 's/.*clfs\.bench_seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
-	BENCH_SECONDS=${BENCH_SECONDS:-5}
-	command -v fio >/dev/null || { echo "clfs-bench: no fio in this guest"; return 1; }
-	seq=$(fio_write 64k | awk '{ print $1 / 1024 }')
-	flush=$(fio_write 4k --fsync=1 | awk '{ print $2 }')
-	load_clfs || return 1
-	f1=$(bench_clfs mode=forced threads=1 seconds="$BENCH_SECONDS" record=4000 block_kib=64 | awk '{ print $2 }')
-	f16=$(bench_clfs mode=forced threads=16 seconds="$BENCH_SECONDS" record=4000 block_kib=64 | awk '{ print $2 }')
-	st=$(bench_clfs mode=stream seconds="$BENCH_SECONDS" record=4000 block_kib=64 | awk '{ print $2 }')
-	unload_clfs
-	awk -v seq="$seq" -v flush="$flush" -v f1="$f1" -v f16="$f16" -v st="$st" 'BEGIN {
-		r = "%-46s %10.1f %-8s %6.2fx %s\n"
-		printf "clfs-bench: baselines, raw /dev/vda under fio:\n"
-		printf "%-46s %10.1f %s\n", "  sequential writes, 64 KiB, O_DIRECT", seq, "MB/s"
-		printf "%-46s %10.1f %s\n", "  4 KiB writes, each followed by a flush", flush, "IOPS"
-		printf "clfs-bench: clfs on the same disk (ratio to its baseline):\n"
-		printf r, "  forced appends (4000 B), 1 thread", f1, "/s", f1 / flush, "of 4 KiB write+flush"
-		printf r, "  forced appends (4000 B), 16 threads", f16, "/s", f16 / flush, "of 4 KiB write+flush"
-		printf r, "  streaming appends (64 KiB blocks)", st, "MB/s", st / seq, "of sequential writes"
-	}'
-	[ -n "$f1" ] && [ -n "$f16" ] && [ -n "$st" ]
 }
 
 # The main job's demonstration, for a person watching the console.
