@@ -13,7 +13,7 @@ BENCH_RECOVERY_MIB ?= 1000
 OUT	?= $(CURDIR)/out
 export CLFS_OUT := $(OUT)
 
-.PHONY: help deps kernel module userspace check check-fresh run shell suite kunit utest ktest bench clean
+.PHONY: help deps kernel module userspace check check-fresh run shell suite kunit utest ktest bench profile clean
 
 help:
 	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
@@ -33,6 +33,8 @@ help:
 ##   bench      clfs against the raw disk, ext4 and XFS under fio in one boot:
 ##              a table of ratios and out/bench.json (KERNEL=stock by default;
 ##              BENCH_SECONDS=5 per figure, BENCH_RECOVERY_MIB=1000)
+##   profile    where the CPU goes on each clfs path the bench measures, by
+##              perf in the guest (KERNEL=stock; BENCH_SECONDS per path)
 ##   shell      an interactive shell in a guest with clfs.ko and two disks
 ##   module     build clfs.ko for KERNEL=debug|stock|lts (W=1, no warnings)
 ##   kernel     build (or reuse) the cached debug kernel
@@ -78,6 +80,10 @@ ktest: deps
 bench: deps
 	@BENCH_SECONDS=$(BENCH_SECONDS) BENCH_RECOVERY_MIB=$(BENCH_RECOVERY_MIB) \
 		scripts/bench.sh $(KERNEL)
+
+profile: deps
+	@CLFS_WITH_PERF=1 scripts/run-guest.sh --kernel $(KERNEL) --name profile-$(KERNEL) \
+		--show --disk 1G --timeout 900 --cmdline "clfs.bench_seconds=$(BENCH_SECONDS)" profile
 
 shell: deps
 	@scripts/run-guest.sh --kernel $(KERNEL) --name shell --interactive \

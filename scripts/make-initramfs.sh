@@ -37,13 +37,20 @@ cp "$CLFS_OUT"/guest-tests/*_test "$stage/clfs/tests/"
 cp "$CLFS_OUT"/guest-tests/*_ktest "$stage/clfs/ktests/"
 find "$modtree" -name '*.ko' -exec cp {} "$stage/clfs/modules/" \;
 
-# CLFS_WITH_FIO=1: Debian's fio and its shared libraries, for the bench
-# step's baselines (a static fio would need a source build).
-if [ "${CLFS_WITH_FIO:-0}" = 1 ]; then
-	fio=$(command -v fio) || die "fio is not installed (scripts/deps.sh installs it)"
-	{ echo "$fio"; ldd "$fio" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'; } |
+# ship_host_binary NAME: a host program and its shared libraries, at the
+# same paths in the guest.
+ship_host_binary() {
+	local bin
+	bin=$(command -v "$1") || die "$1 is not installed (scripts/deps.sh installs it)"
+	{ echo "$bin"; ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'; } |
 		while read -r f; do cp -L --parents "$f" "$stage"; done
-fi
+}
+
+# CLFS_WITH_FIO=1: Debian's fio, for the bench step's baselines (a static
+# fio would need a source build); CLFS_WITH_PERF=1: Debian's perf, for the
+# profile step.
+if [ "${CLFS_WITH_FIO:-0}" = 1 ]; then ship_host_binary fio; fi
+if [ "${CLFS_WITH_PERF:-0}" = 1 ]; then ship_host_binary perf; fi
 
 # The stock kernels build virtio, NVMe and crc32c as modules: resolve what
 # the guest needs with the host's modprobe against the unpacked tree.

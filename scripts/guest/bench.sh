@@ -114,3 +114,40 @@ step_bench_clfs() {
 	bench_recovery "${mib:-1000}"
 	unload_clfs
 }
+
+# profile_run NAME CMD...: where the guest's CPUs spend their time while
+# CMD runs, by perf's sampling of every CPU (kernel and user).
+profile_run() {
+	local name=$1
+	shift
+	echo "clfs-profile: ==== $name: $*"
+	perf record -q -a -g -o /tmp/perf.data -- "$@" >/dev/null 2>&1
+	perf report -i /tmp/perf.data --stdio --no-children --sort sym \
+		--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$' |
+		head -n 40 | sed 's/^/clfs-profile: /'
+}
+
+# make profile (scripts/profile.sh): the clfs paths the bench measures,
+# profiled one by one, with clfs.ko loaded throughout so its symbols
+# resolve.
+step_profile() {
+	local s
+	s=$(sed -n 's/.*clfs\.bench_seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
+	s=${s:-5}
+	command -v perf >/dev/null || { echo "clfs-profile: no perf in this guest"; return 1; }
+	load_clfs || return 1
+	profile_run kernel-forced-4000-16t insmod "$MODDIR/clfs_bench.ko" \
+		dev=/dev/vda mode=forced threads=16 seconds="$s"
+	rmmod clfs_bench
+	profile_run kernel-forced-4000-1t insmod "$MODDIR/clfs_bench.ko" \
+		dev=/dev/vda mode=forced threads=1 seconds="$s"
+	rmmod clfs_bench
+	profile_run kernel-stream insmod "$MODDIR/clfs_bench.ko" \
+		dev=/dev/vda mode=stream seconds="$s"
+	rmmod clfs_bench
+	clfsctl create --force --container-size 4M --containers 200 /dev/vda >/dev/null
+	profile_run user-forced-4000-16t clfsctl bench --threads 16 --seconds "$s" /dev/vda
+	clfsctl create --force --container-size 4M --containers 200 /dev/vda >/dev/null
+	profile_run user-stream clfsctl bench --stream --seconds "$s" /dev/vda
+	unload_clfs
+}
