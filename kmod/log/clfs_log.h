@@ -56,6 +56,9 @@ struct clfs_blkidx {
 	u32 nr;
 };
 
+/* Block buffers a log keeps for reuse (clfs_write.c). */
+#define CLFS_SPARE_BUFS	4
+
 /**
  * struct clfs_log - an open log
  * @storage: the device
@@ -100,6 +103,11 @@ struct clfs_blkidx {
  * @wait: woken when @open_blk, @completed_lsn, @durable_lsn or @shutdown
  *	change
  * @flush_lock: one cache flush at a time
+ * @spare_lock: @nr_spare, @spare_bytes and @spare
+ * @nr_spare: block buffers of @spare_bytes kept for the next blocks
+ *	(clfs_write.c)
+ * @spare_bytes: their size
+ * @spare: the buffers
  * @wq: runs @complete_work; WQ_MEM_RECLAIM, as log I/O must progress
  *	under memory pressure
  * @complete_work: retires completed blocks in LSN order
@@ -151,6 +159,10 @@ struct clfs_log {
 	wait_queue_head_t wait;
 
 	struct mutex flush_lock;
+	spinlock_t spare_lock;
+	u32 nr_spare;
+	u32 spare_bytes;
+	void *spare[CLFS_SPARE_BUFS];
 	struct workqueue_struct *wq;
 	struct work_struct complete_work;
 };

@@ -83,6 +83,37 @@ struct clfs_wblk {
 	int err;
 };
 
+/*
+ * Block buffers are kept for the next blocks rather than freed: a 64 KiB
+ * allocation for every block, zeroed by the page allocator on kernels
+ * with init_on_alloc (Debian's default), was a fifth of the CPU time of
+ * a forced append (docs/performance.md). Only buffers of one size are
+ * kept, the size the log's clients use.
+ */
+static void *clfs_spare_get(struct clfs_log *log, u32 bytes)
+{
+	void *buf = NULL;
+
+	spin_lock(&log->spare_lock);
+	if (log->nr_spare && log->spare_bytes == bytes)
+		buf = log->spare[--log->nr_spare];
+	spin_unlock(&log->spare_lock);
+	return buf ?: kvmalloc(bytes, GFP_KERNEL);
+}
+
+static void clfs_spare_put(struct clfs_log *log, void *buf, u32 bytes)
+{
+	spin_lock(&log->spare_lock);
+	if (!log->nr_spare)
+		log->spare_bytes = bytes;
+	if (log->spare_bytes == bytes && log->nr_spare < CLFS_SPARE_BUFS) {
+		log->spare[log->nr_spare++] = buf;
+		buf = NULL;
+	}
+	spin_unlock(&log->spare_lock);
+	kvfree(buf);
+}
+
 static void clfs_wblk_free(struct clfs_wblk *b)
 {
 	if (b->retired)
@@ -90,7 +121,7 @@ static void clfs_wblk_free(struct clfs_wblk *b)
 	if (b->buf_free)
 		b->buf_free(b->buf, b->buf_ctx);
 	else
-		kvfree(b->buf);
+		clfs_spare_put(b->log, b->buf, b->alloc);
 	kfree(b);
 }
 
@@ -266,7 +297,7 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 			b->buf_ctx = ctx;
 		}
 	} else {
-		b->buf = kvmalloc(b->alloc, GFP_KERNEL);
+		b->buf = clfs_spare_get(log, b->alloc);
 	}
 	if (!b->buf) {
 		kfree(b);
@@ -714,6 +745,7 @@ int clfs_log_init_writer(struct clfs_log *log, u64 end_lsn)
 	INIT_LIST_HEAD(&log->inflight);
 	init_waitqueue_head(&log->wait);
 	mutex_init(&log->flush_lock);
+	spin_lock_init(&log->spare_lock);
 	INIT_WORK(&log->complete_work, clfs_complete_work);
 	log->head_lsn = end_lsn;
 	log->completed_lsn = end_lsn;
@@ -736,4 +768,6 @@ void clfs_log_stop_writer(struct clfs_log *log)
 	flush_workqueue(log->wq);
 	destroy_workqueue(log->wq);
 	log->wq = NULL;
+	while (log->nr_spare)
+		kvfree(log->spare[--log->nr_spare]);
 }
