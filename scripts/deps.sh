@@ -9,8 +9,10 @@ PACKAGES=(
 	# module and kernel builds
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio
 	xz-utils kmod python3 rsync linux-source-6.1
-	# guests, and fio for the benchmark's baselines
-	qemu-system-x86 qemu-system-data busybox-static fio
+	# guests; fio, ext4 and XFS for the benchmark's baselines, perf for
+	# make profile
+	qemu-system-x86 qemu-system-data busybox-static fio e2fsprogs xfsprogs
+	linux-perf
 	# checkers and host-side tests
 	sparse shellcheck clang libclang-rt-14-dev
 	# 32-bit builds: the UAPI layout check and compat_ioctl tests

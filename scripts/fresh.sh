@@ -88,8 +88,8 @@ fresh_shell() {
 }
 
 fresh_bench() {
-	in_scratch bench make bench BENCH_SECONDS=1 &&
-		grep -q 'forced appends .*x of 4 KiB write+flush' "$top/bench.log" &&
+	in_scratch bench make bench BENCH_SECONDS=1 BENCH_RECOVERY_MIB=64 &&
+		grep -q "clfs_k_4000_16t .* best filesystem, 16 jobs" "$top/bench.log" &&
 		no_debug_kernel bench
 }
 

@@ -47,21 +47,24 @@ ship_host_binary() {
 }
 
 # CLFS_WITH_FIO=1: Debian's fio, for the bench step's baselines (a static
-# fio would need a source build); CLFS_WITH_PERF=1: Debian's perf, for the
-# profile step.
-if [ "${CLFS_WITH_FIO:-0}" = 1 ]; then ship_host_binary fio; fi
+# fio would need a source build), and coreutils' dd, whose oflag=append,dsync
+# appends to a shared file, which fio cannot (it never opens O_APPEND);
+# CLFS_WITH_PERF=1: Debian's perf, for the profile step.
+if [ "${CLFS_WITH_FIO:-0}" = 1 ]; then ship_host_binary fio; ship_host_binary dd; fi
 if [ "${CLFS_WITH_PERF:-0}" = 1 ]; then ship_host_binary perf; fi
 
 # The stock kernels build virtio, NVMe and crc32c as modules: resolve what
 # the guest needs with the host's modprobe against the unpacked tree.
 stock_modules() {
-	local kinfo release root ko name
+	local kinfo release root ko name names="virtio_pci virtio_blk nvme libcrc32c crc32c_generic"
+	# The bench's baselines mount ext4 and XFS.
+	[ "${CLFS_WITH_FIO:-0}" = 1 ] && names="$names ext4 xfs"
 	kinfo=$("$CLFS_TOP/scripts/fetch-kernels.sh" "$flavour")
 	release=$(basename "$(echo "$kinfo" | sed -n 3p)")
 	root=$(dirname "$(dirname "$(dirname "$(echo "$kinfo" | sed -n 3p)")")")
 	[ -f "$root/lib/modules/$release/modules.dep" ] ||
 		depmod -b "$root" "$release"
-	for name in virtio_pci virtio_blk nvme libcrc32c crc32c_generic; do
+	for name in $names; do
 		modprobe -d "$root" -S "$release" --show-depends "$name" |
 			awk '$1 == "insmod" { print $2 }'
 	done | awk '!seen[$0]++' | while read -r ko; do
