@@ -1189,21 +1189,22 @@ int clfs_blk_decode(const struct clfs_md *md, u64 lsn, u32 min_epoch,
 CLFS_FORMAT_EXPORT(clfs_blk_decode);
 
 /**
- * clfs_blk_seal() - finish a block for writing
+ * clfs_blk_seal_nocrc() - finish a block for writing, all but its crc
  * @md: the log's metadata
  * @blk: the header to write; @blk->disk_bytes is ignored
  * @buf: the block buffer, 8-byte aligned, records already in place from
  *	offset CLFS_BLK_HDR_BYTES (see clfs_rec_encode())
  * @len: bytes in @buf, at least the used bytes rounded up to the sector
  *
- * Writes the header, zeroes the tail of the last sector, checks the whole
- * block as a reader would and computes the crc.
+ * Writes the header with a zero crc, zeroes the tail of the last sector
+ * and checks the whole block as a reader would. clfs_blk_set_crc() then
+ * completes it, possibly elsewhere: it needs neither @md nor @blk.
  *
  * Return: bytes to write (the on-disk length), or -EINVAL if the header
  * or a record is invalid or @buf is too short.
  */
-int clfs_blk_seal(const struct clfs_md *md, const struct clfs_blk *blk,
-		  void *buf, size_t len)
+int clfs_blk_seal_nocrc(const struct clfs_md *md, const struct clfs_blk *blk,
+			void *buf, size_t len)
 {
 	struct clfs_blk_disk *bd = buf;
 	struct clfs_rec_iter it;
@@ -1242,8 +1243,44 @@ int clfs_blk_seal(const struct clfs_md *md, const struct clfs_blk *blk,
 	bd->flags = cpu_to_le16(blk->flags);
 	bd->reserved = 0;
 	memset((u8 *)buf + blk->used_bytes, 0, disk_bytes - blk->used_bytes);
-	bd->crc = cpu_to_le32(clfs_blk_disk_crc(clfs_log_crc_seed(md->uuid),
-						buf, blk->used_bytes));
+	return disk_bytes;
+}
+CLFS_FORMAT_EXPORT(clfs_blk_seal_nocrc);
+
+/**
+ * clfs_blk_set_crc() - store the crc of a block clfs_blk_seal_nocrc() made
+ * @seed: clfs_log_crc_seed() of the log
+ * @buf: the block
+ * @used_bytes: its used bytes, as sealed
+ */
+void clfs_blk_set_crc(u32 seed, void *buf, u32 used_bytes)
+{
+	struct clfs_blk_disk *bd = buf;
+
+	bd->crc = cpu_to_le32(clfs_blk_disk_crc(seed, buf, used_bytes));
+}
+CLFS_FORMAT_EXPORT(clfs_blk_set_crc);
+
+/**
+ * clfs_blk_seal() - finish a block for writing
+ * @md: the log's metadata
+ * @blk: the header to write; @blk->disk_bytes is ignored
+ * @buf: the block buffer (see clfs_blk_seal_nocrc())
+ * @len: bytes in @buf, at least the used bytes rounded up to the sector
+ *
+ * clfs_blk_seal_nocrc(), then clfs_blk_set_crc().
+ *
+ * Return: bytes to write (the on-disk length), or -EINVAL if the header
+ * or a record is invalid or @buf is too short.
+ */
+int clfs_blk_seal(const struct clfs_md *md, const struct clfs_blk *blk,
+		  void *buf, size_t len)
+{
+	int disk_bytes = clfs_blk_seal_nocrc(md, blk, buf, len);
+
+	if (disk_bytes >= 0)
+		clfs_blk_set_crc(clfs_log_crc_seed(md->uuid), buf,
+				 blk->used_bytes);
 	return disk_bytes;
 }
 CLFS_FORMAT_EXPORT(clfs_blk_seal);

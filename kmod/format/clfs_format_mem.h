@@ -202,6 +202,9 @@ int clfs_blk_decode(const struct clfs_md *md, u64 lsn, u32 min_epoch,
 		    const void *buf, size_t len, struct clfs_blk *blk);
 int clfs_blk_seal(const struct clfs_md *md, const struct clfs_blk *blk,
 		  void *buf, size_t len);
+int clfs_blk_seal_nocrc(const struct clfs_md *md, const struct clfs_blk *blk,
+			void *buf, size_t len);
+void clfs_blk_set_crc(u32 seed, void *buf, u32 used_bytes);
 u64 clfs_blk_next_lsn(const struct clfs_md *md, const struct clfs_blk *blk);
 int clfs_rec_encode(const struct clfs_md *md, const struct clfs_rec *rec,
 		    void *dst, size_t room);

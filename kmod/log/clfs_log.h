@@ -110,6 +110,7 @@ struct clfs_blkidx {
  * @spare: the buffers
  * @wq: runs @complete_work; WQ_MEM_RECLAIM, as log I/O must progress
  *	under memory pressure
+ * @seal_wq: runs the crc and write of full blocks (clfs_wblk_submit_async())
  * @complete_work: retires completed blocks in LSN order
  */
 struct clfs_log {
@@ -164,6 +165,7 @@ struct clfs_log {
 	u32 spare_bytes;
 	void *spare[CLFS_SPARE_BUFS];
 	struct workqueue_struct *wq;
+	struct workqueue_struct *seal_wq;
 	struct work_struct complete_work;
 };
 
@@ -265,6 +267,7 @@ void clfs_wblk_copy(const struct clfs_wblk *b, void *buf, struct clfs_blk *blk);
 int clfs_log_wait_completed(struct clfs_log *log, u64 lsn);
 u64 clfs_wblk_lsn(const struct clfs_wblk *b);
 int clfs_wblk_submit(struct clfs_wblk *b);
+int clfs_wblk_submit_async(struct clfs_wblk *b);
 void clfs_wblk_abort(struct clfs_wblk *b);
 int clfs_log_flush(struct clfs_log *log, u64 lsn);
 void clfs_log_shutdown(struct clfs_log *log, int err);

@@ -15,7 +15,9 @@
  *    is left of its container, so no block spans two.
  *  - A container receives blocks only after the metadata that activates it
  *    is durable (clfs_container_activate_next(), called by open).
- *  - Blocks are submitted in LSN order but may complete in any order.
+ *  - Blocks enter the in-flight list in LSN order but may reach the device
+ *    (clfs_wblk_submit_async() computes the crc and writes on a workqueue)
+ *    and complete in any order.
  *    completed_lsn advances only over a contiguous run of completed blocks,
  *    in LSN order (complete_work), so "completed before X" has no holes.
  *  - A device flush (PREFLUSH) covers only writes that had completed when
@@ -54,6 +56,7 @@
  * @close_container: a record did not fit in what is left of the container:
  *	seal with CLFS_BLK_F_CONTAINER_END so the next block starts afresh in
  *	the next container instead of in the sliver after this one
+ * @seal_work: computes the crc and submits the write (async submission)
  * @retired: called once when the block is gone (retired after its write,
  *	or aborted), in process context, so its owner can count buffers
  * @retired_arg: for @retired
@@ -75,6 +78,7 @@ struct clfs_wblk {
 	u32 alloc;
 	u32 data_bytes;
 	bool close_container;
+	struct work_struct seal_work;
 	void (*retired)(void *arg);
 	void *retired_arg;
 	void (*buf_free)(void *buf, void *ctx);
@@ -233,6 +237,15 @@ static void clfs_wblk_end_io(struct clfs_io *io, int err)
 	spin_unlock_irqrestore(&log->lock, flags);
 }
 
+/* The crc and the write of a block clfs_wblk_submit_async() queued. */
+static void clfs_wblk_seal_work(struct work_struct *work)
+{
+	struct clfs_wblk *b = container_of(work, struct clfs_wblk, seal_work);
+
+	clfs_blk_set_crc(b->log->crc_seed, b->buf, b->hdr.used_bytes);
+	clfs_storage_submit(b->log->storage, &b->io);
+}
+
 /**
  * clfs_wblk_open_buf() - start the log's next block, in a client's buffer
  * @log: the log
@@ -277,6 +290,7 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 	if (!b)
 		return ERR_PTR(-ENOMEM);
 	b->log = log;
+	INIT_WORK(&b->seal_work, clfs_wblk_seal_work);
 	b->alloc = round_up(max_bytes, PAGE_SIZE);
 	/*
 	 * Not zeroed: every byte that reaches the device or a reader is
@@ -582,16 +596,8 @@ void clfs_wblk_abort(struct clfs_wblk *b)
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_abort);
 
-/**
- * clfs_wblk_submit() - seal a block and start writing it
- * @b: the block; owned by the write path from now on, whatever the result
- *
- * The head moves past the block, so the next block can open at once; the
- * block is durable only after a clfs_log_flush() that covers it.
- *
- * Return: 0, or -EIO if the log was shut down (the block is not written).
- */
-int clfs_wblk_submit(struct clfs_wblk *b)
+/* Seal @b but for its crc, put it in flight, and crc and write it. */
+static int clfs_wblk_queue(struct clfs_wblk *b, bool async)
 {
 	struct clfs_log *log = b->log;
 	int disk_bytes;
@@ -599,7 +605,7 @@ int clfs_wblk_submit(struct clfs_wblk *b)
 	b->hdr.epoch = log->md->epoch;
 	if (b->close_container)
 		b->hdr.flags |= CLFS_BLK_F_CONTAINER_END;
-	disk_bytes = clfs_blk_seal(log->md, &b->hdr, b->buf, b->alloc);
+	disk_bytes = clfs_blk_seal_nocrc(log->md, &b->hdr, b->buf, b->alloc);
 	if (WARN_ON_ONCE(disk_bytes < 0)) {
 		clfs_wblk_abort(b);
 		return disk_bytes;
@@ -645,10 +651,48 @@ int clfs_wblk_submit(struct clfs_wblk *b)
 	spin_unlock_irq(&log->lock);
 	wake_up_all(&log->wait);
 
-	clfs_storage_submit(log->storage, &b->io);
+	if (async) {
+		queue_work(log->seal_wq, &b->seal_work);
+	} else {
+		clfs_blk_set_crc(log->crc_seed, b->buf, b->hdr.used_bytes);
+		clfs_storage_submit(log->storage, &b->io);
+	}
 	return 0;
 }
+
+/**
+ * clfs_wblk_submit() - seal a block and start writing it
+ * @b: the block; owned by the write path from now on, whatever the result
+ *
+ * The head moves past the block, so the next block can open at once; the
+ * block is durable only after a clfs_log_flush() that covers it.
+ *
+ * Return: 0, or -EIO if the log was shut down (the block is not written).
+ */
+int clfs_wblk_submit(struct clfs_wblk *b)
+{
+	return clfs_wblk_queue(b, false);
+}
 EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_submit);
+
+/**
+ * clfs_wblk_submit_async() - clfs_wblk_submit(), the crc and write elsewhere
+ * @b: the block; owned by the write path from now on, whatever the result
+ *
+ * For a block sealed because it is full, whose appender goes on filling
+ * the next: the block's place, the head and the index change at once, as
+ * in clfs_wblk_submit(), but its crc (the largest cost of sealing) and its
+ * write run on the log's seal workqueue, on another CPU, so one streaming
+ * client keeps two CPUs busy. The block is in flight meanwhile: flushes
+ * and readers wait for its completion as for any other.
+ *
+ * Return: as clfs_wblk_submit().
+ */
+int clfs_wblk_submit_async(struct clfs_wblk *b)
+{
+	return clfs_wblk_queue(b, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_wblk_submit_async);
 
 /**
  * clfs_log_wait_completed() - wait until a submitted block has completed
@@ -752,7 +796,20 @@ int clfs_log_init_writer(struct clfs_log *log, u64 end_lsn)
 	log->durable_lsn = end_lsn;
 	log->wq = alloc_workqueue("clfs-%s", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0,
 				  log->name);
-	return log->wq ? 0 : -ENOMEM;
+	/* Unbound: a full block's crc runs beside its appender, not after. */
+	log->seal_wq = alloc_workqueue("clfs-seal-%s", WQ_UNBOUND |
+				       WQ_MEM_RECLAIM | WQ_HIGHPRI, 0,
+				       log->name);
+	if (!log->wq || !log->seal_wq) {
+		if (log->wq)
+			destroy_workqueue(log->wq);
+		if (log->seal_wq)
+			destroy_workqueue(log->seal_wq);
+		log->wq = NULL;
+		log->seal_wq = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
@@ -768,6 +825,8 @@ void clfs_log_stop_writer(struct clfs_log *log)
 	flush_workqueue(log->wq);
 	destroy_workqueue(log->wq);
 	log->wq = NULL;
+	destroy_workqueue(log->seal_wq);
+	log->seal_wq = NULL;
 	while (log->nr_spare)
 		kvfree(log->spare[--log->nr_spare]);
 }

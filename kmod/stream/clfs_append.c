@@ -34,17 +34,11 @@
 #include <linux/uio.h>
 #include "clfs_stream.h"
 
-/**
- * clfs_append_submit_cur() - write out the open block, if any
- * @ss: the stream layer, append_lock held
- *
- * An open block without records is dropped, unless it closes its
- * container (a record did not fit in the container's tail): then it is
- * written, header only, so the next block starts in the next container.
- *
- * Return: 0, or -EIO after shutdown.
+/*
+ * @full: sealed for an appender that goes on (the block is full, or
+ * another stream's record comes): crc and write on another CPU.
  */
-int clfs_append_submit_cur(struct clfs_streams *ss)
+static int clfs_append_write_cur(struct clfs_streams *ss, bool full)
 {
 	struct clfs_wblk *b = ss->cur;
 
@@ -57,7 +51,22 @@ int clfs_append_submit_cur(struct clfs_streams *ss)
 		clfs_wblk_abort(b);
 		return 0;
 	}
-	return clfs_wblk_submit(b);
+	return full ? clfs_wblk_submit_async(b) : clfs_wblk_submit(b);
+}
+
+/**
+ * clfs_append_submit_cur() - write out the open block, if any
+ * @ss: the stream layer, append_lock held
+ *
+ * An open block without records is dropped, unless it closes its
+ * container (a record did not fit in the container's tail): then it is
+ * written, header only, so the next block starts in the next container.
+ *
+ * Return: 0, or -EIO after shutdown.
+ */
+int clfs_append_submit_cur(struct clfs_streams *ss)
+{
+	return clfs_append_write_cur(ss, false);
 }
 
 static void clfs_marshal_retired(void *arg)
@@ -224,7 +233,7 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 			break;
 		}
 		if (ss->cur && ss->cur_owner->stream->id != id) {
-			ret = clfs_append_submit_cur(ss);
+			ret = clfs_append_write_cur(ss, true);
 			if (ret)
 				break;
 		}
@@ -242,7 +251,7 @@ int clfs_reserve_and_append(struct clfs_marshal *m, struct clfs_append *a,
 			ret = -ENOSPC;
 		if (ret != -ENOSPC)
 			break;
-		ret = clfs_append_submit_cur(ss);
+		ret = clfs_append_write_cur(ss, true);
 		if (ret)
 			break;
 	}
