@@ -112,7 +112,10 @@ EXPECTED = (
 
 
 def fmt(v, spec):
-    return format(v, spec) if isinstance(v, (int, float)) else "-"
+    """@v in @spec, or a dash as wide, for a counter a row does not have."""
+    if isinstance(v, (int, float)):
+        return format(v, spec)
+    return format("-", ">" + spec.split(".")[0])
 
 
 def main():

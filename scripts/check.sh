@@ -60,7 +60,7 @@ stage_host() {
 	check userspace_builds make -C "$CLFS_TOP/userspace" O="$CLFS_OUT/userspace"
 	check uapi_header_is_self_contained "$CLFS_TOP/scripts/check-uapi.sh"
 	check shellcheck shellcheck -x -P "$CLFS_TOP/scripts" "$CLFS_TOP"/scripts/*.sh \
-		"$CLFS_TOP/scripts/guest/init" "$CLFS_TOP/.ci/run"
+		"$CLFS_TOP/scripts/guest/init" "$CLFS_TOP"/scripts/guest/*.sh "$CLFS_TOP/.ci/run"
 	check checkpatch "$CLFS_TOP/scripts/checkpatch.sh"
 	check sparse "$CLFS_TOP/scripts/sparse.sh"
 	check kernel_doc "$CLFS_TOP/scripts/kernel-doc.sh"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
 # Steps the clfs test guest can run; sourced by /init. A step is a shell
 # function step_NAME that returns non-zero only when it could not run; test
 # verdicts travel as KTAP through group().
@@ -126,8 +127,10 @@ step_ktest() {
 step_crash_write() {
 	local ko=$MODDIR/clfs_crashtest.ko args="dev=/dev/vda streams=4 threads=8"
 	load_clfs || return 1
+	# shellcheck disable=SC2086 # $args is several words
 	insmod "$ko" op=create $args || return 1
 	rmmod clfs_crashtest
+	# shellcheck disable=SC2086
 	insmod "$ko" op=stress $args || return 1
 	sleep "${CRASH_AFTER:-8}"
 	echo "clfs-guest: stopping the guest in the middle of the appends"
@@ -148,16 +151,6 @@ step_crash_verify() {
 		group crash.verify ktap_one "not ok" every_acknowledged_record_recovered
 	fi
 	unload_clfs
-}
-
-# fio_write BS [fio options]: write KB/s and IOPS of the raw /dev/vda.
-fio_write() {
-	local bs=$1
-	shift
-	LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu \
-		fio --thread --name=base --filename=/dev/vda --rw=write --bs="$bs" \
-		--direct=1 --ioengine=psync --size=200M --runtime="$BENCH_SECONDS" \
-		--time_based --minimal "$@" | awk -F';' '{ print $48, $49 }'
 }
 
 # The main job's demonstration, for a person watching the console.

@@ -196,14 +196,17 @@ TEST_F_TIMEOUT(shared, two_processes_share_one_stream, 120)
 
 /*
  * Sixteen programs forcing at once share the group commit: a flush that
- * one of them waits for covers the others' records too.
+ * one of them waits for covers the others' records too. Each has its own
+ * marshalling area, and areas of a stream share the open block, so a
+ * flush covers several records (an area's append used to seal the block
+ * of the one before: about 4 records a flush).
  */
 TEST_F_TIMEOUT(shared, sixteen_processes_share_one_stream_and_its_group_commit,
 	       300)
 {
 	__u64 flushes = run_workers(_metadata, 16, 1, 40);
 
-	EXPECT_GT(16 * 40 / 2, flushes);
+	EXPECT_GT(16 * 40 / 5, flushes);
 	check_stream(_metadata, 0, 16 * 40);
 }
 
