@@ -87,6 +87,8 @@ struct clfs_fd_stream {
  * @m: the marshalling area
  * @writable: inherited
  * @block_bytes: its block size, the largest record it takes (about)
+ * @bounce: a buffer of @block_bytes for appends' data, or NULL while an
+ *	append uses it (clfs_fd_marshal.c)
  */
 struct clfs_fd_marshal {
 	struct file *parent;
@@ -94,6 +96,7 @@ struct clfs_fd_marshal {
 	struct clfs_marshal *m;
 	bool writable;
 	u32 block_bytes;
+	void *bounce;
 };
 
 /* clfs_fd_log.c: the control device's log ioctls. */

@@ -25,6 +25,7 @@ static int clfs_fd_marshal_release(struct inode *inode, struct file *file)
 
 	/* Flushes what it holds; an I/O error has shut the log down. */
 	clfs_marshal_delete(fm->m);
+	kvfree(fm->bounce);
 	mutex_lock(&fs->lock);
 	fs->nr_marshal--;
 	mutex_unlock(&fs->lock);
@@ -37,13 +38,35 @@ static int clfs_fd_marshal_release(struct inode *inode, struct file *file)
  * Gather the record's entries from userspace into one kernel buffer and
  * describe them with @vec. Returns the buffer (kvfree() it) or an ERR_PTR.
  *
- * This copy is the price of a shared log: copying from user memory into
+ * The buffer is the descriptor's own, kept between appends (allocating
+ * one per append, zeroed by init_on_alloc kernels, showed in the
+ * profile); concurrent appends on one descriptor take turns at it or
+ * allocate their own. This copy is the price of a shared log: copying from user memory into
  * the block directly would fault with append_lock held, and a client
  * whose buffer is slow to fault in (swapped out, or a userfaultfd region)
  * would stall every other client of the log for as long as it liked.
  */
-static void *clfs_fd_gather(struct clfs_log *log,
-			    const struct clfs_ioc_append *a, struct kvec *vec)
+static void *clfs_fd_bounce_get(struct clfs_fd_marshal *fm, size_t bytes)
+{
+	void *buf = NULL;
+
+	if (bytes <= fm->block_bytes)
+		buf = xchg(&fm->bounce, NULL);
+	return buf ?: kvmalloc(max_t(size_t, bytes, fm->block_bytes),
+			       GFP_KERNEL);
+}
+
+static void clfs_fd_bounce_put(struct clfs_fd_marshal *fm, void *buf,
+			       size_t bytes)
+{
+	if (buf && bytes <= fm->block_bytes)
+		buf = xchg(&fm->bounce, buf);
+	kvfree(buf);
+}
+
+static void *clfs_fd_gather(struct clfs_fd_marshal *fm,
+			    const struct clfs_ioc_append *a, struct kvec *vec,
+			    size_t *bytes)
 {
 	struct clfs_ioc_entry *e;
 	size_t total = 0;
@@ -66,7 +89,8 @@ static void *clfs_fd_gather(struct clfs_log *log,
 		buf = ERR_PTR(-E2BIG);
 		goto out;
 	}
-	buf = kvmalloc(max_t(size_t, total, 1), GFP_KERNEL);
+	*bytes = total;
+	buf = clfs_fd_bounce_get(fm, total);
 	if (!buf) {
 		buf = ERR_PTR(-ENOMEM);
 		goto out;
@@ -77,13 +101,13 @@ static void *clfs_fd_gather(struct clfs_log *log,
 		vec[i].iov_len = e[i].bytes;
 		if (copy_from_user(buf + total, u64_to_user_ptr(e[i].buf),
 				   e[i].bytes)) {
-			kvfree(buf);
+			clfs_fd_bounce_put(fm, buf, *bytes);
 			buf = ERR_PTR(-EFAULT);
 			goto out;
 		}
 		total += e[i].bytes;
 	}
-	clfs_log_count_copy(log, total);
+	clfs_log_count_copy(fm->stream->log->log, total);
 out:
 	kfree(e);
 	return buf;
@@ -97,6 +121,7 @@ static long clfs_fd_append(struct clfs_fd_marshal *fm, void __user *uarg)
 	bool reserve_only;
 	s64 *sizes = NULL;
 	void *data = NULL;
+	size_t data_bytes = 0;
 	u64 lsn = 0;
 	long ret;
 
@@ -129,7 +154,7 @@ static long clfs_fd_append(struct clfs_fd_marshal *fm, void __user *uarg)
 			ret = -ENOMEM;
 			goto out;
 		}
-		data = clfs_fd_gather(fm->stream->log->log, &a, vec);
+		data = clfs_fd_gather(fm, &a, vec, &data_bytes);
 		if (IS_ERR(data)) {
 			ret = PTR_ERR(data);
 			data = NULL;
@@ -153,7 +178,7 @@ static long clfs_fd_append(struct clfs_fd_marshal *fm, void __user *uarg)
 	    copy_to_user(uarg, &a, sizeof(a)))
 		ret = -EFAULT;
 out:
-	kvfree(data);
+	clfs_fd_bounce_put(fm, data, data_bytes);
 	kfree(vec);
 	kfree(sizes);
 	return ret;
