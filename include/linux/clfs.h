@@ -9,7 +9,8 @@
  *
  *   -EINVAL      bad arguments
  *   -ENODATA     the device holds no clfs log
- *   -EUCLEAN     the log's metadata is corrupt (both copies)
+ *   -EUCLEAN     the log's metadata is corrupt (both copies), or holds
+ *                values no use can reach (read-write opens)
  *   -EOPNOTSUPP  the log is of a newer format, or the device's sector size
  *                is not 512 or 4096
  *   -ENOSPC      no room: the device for containers, or the log for blocks

@@ -180,6 +180,20 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 	if (ret)
 		goto fail;
 
+	/*
+	 * A session needs an epoch above every one on the device, and its
+	 * commits generations above the metadata's. Values this close to
+	 * their limit cannot come from use (an epoch per read-write open, a
+	 * generation per commit): the device was written by something else.
+	 * Such a log can still be read.
+	 */
+	if (!log->read_only && (max_epoch == U32_MAX ||
+				log->md->generation > U64_MAX - U32_MAX)) {
+		pr_err("%s: epoch %u or metadata generation %llu at its limit: the log can only be opened read-only\n",
+		       log->name, max_epoch, log->md->generation);
+		ret = -EUCLEAN;
+		goto fail;
+	}
 	if (!log->read_only) {
 		/*
 		 * The new epoch goes into both metadata copies (generations g

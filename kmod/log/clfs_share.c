@@ -67,7 +67,8 @@ static int clfs_share_join(struct clfs_log *log, unsigned int flags)
  * Context: process context, sleeps; waits for other logs' first opens and
  * last closes.
  * Return: the log, or an ERR_PTR: -ENODATA (no log on the device),
- * -EUCLEAN (both metadata copies corrupt), -EOPNOTSUPP (newer format),
+ * -EUCLEAN (both metadata copies corrupt; or, read-write, an epoch or
+ * generation at its limit), -EOPNOTSUPP (newer format),
  * -EBUSY (device in use by something else), -EROFS (see above),
  * -ENOTBLK, -ENOENT, -EIO, -ENOMEM.
  */

@@ -366,6 +366,44 @@ static void open_fault_desc(const struct open_fault *f, char *desc)
 KUNIT_ARRAY_PARAM(open_fault, open_faults, open_fault_desc);
 
 /*
+ * A block of the log's own making but for its epoch, the largest there is
+ * (its crc recomputed, as an attacker would): the next read-write session
+ * would need an epoch above it. The log opens read-only; a read-write open
+ * is refused with -EUCLEAN and a message. It used to build metadata with
+ * epoch 0, refuse to commit it with a WARN, and fail the same way: a WARN
+ * reachable from a device's content.
+ */
+static void clfs_recovery_last_possible_epoch_refuses_read_write(struct kunit *test)
+{
+	unsigned int sector = tl_param_sector(test);
+	struct tl *tl = tl_new_log(test, sector, CB, 2, 2);
+	struct clfs_log_info info;
+	struct clfs_blk hdr;
+	struct tl_blk b;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	b = tl->blks[1];
+	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, b.dev_offset, tl->buf,
+					       sector), 0);
+	KUNIT_ASSERT_EQ(test, clfs_blk_decode(tl->log->md, b.lsn, 0, tl->buf,
+					      sector, &hdr), 0);
+	hdr.epoch = U32_MAX;
+	KUNIT_ASSERT_EQ(test, clfs_blk_seal(tl->log->md, &hdr, tl->buf,
+					    sector), (int)sector);
+	tl_close(tl);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, b.dev_offset, tl->buf,
+					       sector), 0);
+
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, 2ULL);
+	tl_close(tl);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EUCLEAN);
+	KUNIT_EXPECT_NULL(test, tl->log);
+}
+
+/*
  * Recovery itself crashes: the metadata commit that starts the new epoch
  * fails or is torn. The next open must find the same end, and orphans
  * beyond it must stay dead through the sessions that follow.
@@ -929,6 +967,8 @@ static struct kunit_case clfs_recovery_cases[] = {
 	KUNIT_CASE_PARAM(clfs_recovery_out_of_order_completion_is_not_recovered,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_failed_write_ends_the_log,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_recovery_last_possible_epoch_refuses_read_write,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_crash_in_epoch_commit_then_open_again,
 			 open_fault_gen_params),
