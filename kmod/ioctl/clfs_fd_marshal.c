@@ -35,16 +35,11 @@ static int clfs_fd_marshal_release(struct inode *inode, struct file *file)
 }
 
 /*
- * Gather the record's entries from userspace into one kernel buffer and
- * describe them with @vec. Returns the buffer (kvfree() it) or an ERR_PTR.
- *
- * The buffer is the descriptor's own, kept between appends (allocating
- * one per append, zeroed by init_on_alloc kernels, showed in the
- * profile); concurrent appends on one descriptor take turns at it or
- * allocate their own. This copy is the price of a shared log: copying from user memory into
- * the block directly would fault with append_lock held, and a client
- * whose buffer is slow to fault in (swapped out, or a userfaultfd region)
- * would stall every other client of the log for as long as it liked.
+ * The buffer appends gather their data in: the descriptor's own, kept
+ * between appends (allocating one per append, zeroed by init_on_alloc
+ * kernels, showed in the profile). Concurrent appends on one descriptor
+ * take turns at it or allocate their own; a record larger than the
+ * area's blocks gets a buffer of its own size.
  */
 static void *clfs_fd_bounce_get(struct clfs_fd_marshal *fm, size_t bytes)
 {
@@ -64,6 +59,16 @@ static void clfs_fd_bounce_put(struct clfs_fd_marshal *fm, void *buf,
 	kvfree(buf);
 }
 
+/*
+ * Gather the record's entries from userspace into one kernel buffer and
+ * describe them with @vec. Returns the buffer, @bytes long (give it back
+ * with clfs_fd_bounce_put()), or an ERR_PTR.
+ *
+ * This copy is the price of a shared log: copying from user memory into
+ * the block directly would fault with append_lock held, and a client
+ * whose buffer is slow to fault in (swapped out, or a userfaultfd region)
+ * would stall every other client of the log for as long as it liked.
+ */
 static void *clfs_fd_gather(struct clfs_fd_marshal *fm,
 			    const struct clfs_ioc_append *a, struct kvec *vec,
 			    size_t *bytes)

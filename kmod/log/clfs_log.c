@@ -176,10 +176,6 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 	ret = clfs_recover(log, &end, &max_epoch);
 	if (ret)
 		goto fail;
-	ret = clfs_log_init_writer(log, end);
-	if (ret)
-		goto fail;
-
 	/*
 	 * A session needs an epoch above every one on the device, and its
 	 * commits generations above the metadata's. Values this close to
@@ -194,6 +190,10 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 		ret = -EUCLEAN;
 		goto fail;
 	}
+	ret = clfs_log_init_writer(log, end);
+	if (ret)
+		goto fail;
+
 	if (!log->read_only) {
 		/*
 		 * The new epoch goes into both metadata copies (generations g

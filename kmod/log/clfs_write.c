@@ -90,8 +90,8 @@ struct clfs_wblk {
 /*
  * Block buffers are kept for the next blocks rather than freed: a 64 KiB
  * allocation for every block, zeroed by the page allocator on kernels
- * with init_on_alloc (Debian's default), was a fifth of the CPU time of
- * a forced append (docs/performance.md). Only buffers of one size are
+ * with init_on_alloc (Debian's default), was a quarter of the busy CPU
+ * time of a forced append from one client (docs/performance.md). Only buffers of one size are
  * kept, the size the log's clients use.
  */
 static void *clfs_spare_get(struct clfs_log *log, u32 bytes)
@@ -141,7 +141,6 @@ void clfs_log_count_copy(struct clfs_log *log, u64 bytes)
 {
 	atomic64_add(bytes, &log->copied_bytes);
 }
-EXPORT_SYMBOL_IF_KUNIT(clfs_log_count_copy);
 
 /**
  * clfs_log_check_writable() - may the log be written now?
@@ -296,8 +295,7 @@ struct clfs_wblk *clfs_wblk_open_buf(struct clfs_log *log, u16 stream_id,
 	 * Not zeroed: every byte that reaches the device or a reader is
 	 * written first - the header and the records up to used_bytes by
 	 * clfs_wblk_add_vec(), the padding to the sector by clfs_blk_seal().
-	 * Zeroing a 64 KiB buffer for each block cost a tenth of the CPU of
-	 * a forced append (docs/performance.md).
+	 * Zeroing showed in the profile (see clfs_spare_get()).
 	 */
 	if (alloc) {
 		b->buf = alloc(b->alloc, ctx);

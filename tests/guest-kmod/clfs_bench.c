@@ -79,24 +79,31 @@ struct bench_thread {
 	struct completion done;
 };
 
-static int bench_thread(void *arg)
+/* One data record of 'record' zero bytes, in @v. Return: 0 or -ENOMEM. */
+static int bench_record(struct clfs_append *a, struct kvec *v, u32 flags)
 {
-	struct bench_thread *bt = arg;
-	struct bench_run *run = bt->run;
-	struct clfs_append a = {
+	*a = (struct clfs_append) {
+		.entries = v,
 		.nr_entries = 1,
 		.type = CLFS_RECORD_DATA,
 		.prev_lsn = CLFS_LSN_NULL,
 		.undo_next_lsn = CLFS_LSN_NULL,
-		.flags = run->forced ? CLFS_APPEND_FORCE_FLUSH : 0,
+		.flags = flags,
 	};
-	struct kvec v = { .iov_len = record };
+	v->iov_len = record;
+	v->iov_base = kzalloc(record, GFP_KERNEL);
+	return v->iov_base ? 0 : -ENOMEM;
+}
+
+static int bench_thread(void *arg)
+{
+	struct bench_thread *bt = arg;
+	struct bench_run *run = bt->run;
+	struct clfs_append a;
+	struct kvec v;
 	u64 lsn;
 
-	v.iov_base = kzalloc(record, GFP_KERNEL);
-	a.entries = &v;
-	if (!v.iov_base)
-		bt->err = -ENOMEM;
+	bt->err = bench_record(&a, &v, run->forced ? CLFS_APPEND_FORCE_FLUSH : 0);
 	wait_for_completion(&run->go);
 	while (!bt->err && ktime_before(ktime_get(), run->until)) {
 		bt->err = clfs_reserve_and_append(bt->m, &a, &lsn);
@@ -231,26 +238,18 @@ static void bench_close(struct bench_run *run)
 static int bench_recovery(struct bench_run *run)
 {
 	struct clfs_marshal_params mp = { .block_bytes = block_kib * 1024 };
-	struct clfs_append a = {
-		.nr_entries = 1,
-		.type = CLFS_RECORD_DATA,
-		.prev_lsn = CLFS_LSN_NULL,
-		.undo_next_lsn = CLFS_LSN_NULL,
-	};
 	u64 n, nr = div_u64((u64)fill_mib << 20, record), lsn, us;
 	struct clfs_log_info li;
 	struct clfs_marshal *m;
-	struct kvec v = { .iov_len = record };
+	struct clfs_append a;
+	struct kvec v;
 	ktime_t t0;
-	int ret = 0;
+	int ret;
 
 	m = clfs_marshal_create(run->s[0], &mp);
 	if (IS_ERR(m))
 		return PTR_ERR(m);
-	v.iov_base = kzalloc(record, GFP_KERNEL);
-	a.entries = &v;
-	if (!v.iov_base)
-		ret = -ENOMEM;
+	ret = bench_record(&a, &v, 0);
 	for (n = 0; !ret && n < nr; n++)
 		ret = clfs_reserve_and_append(m, &a, &lsn);
 	kfree(v.iov_base);
