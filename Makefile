@@ -13,7 +13,7 @@ BENCH_RECOVERY_MIB ?= 1000
 OUT	?= $(CURDIR)/out
 export CLFS_OUT := $(OUT)
 
-.PHONY: help deps kernel module userspace check check-fresh run shell suite kunit utest ktest bench profile clean
+.PHONY: help deps kernel module userspace check check-fresh run shell suite kunit utest ktest bench profile crash crash-long clean
 
 help:
 	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
@@ -35,6 +35,10 @@ help:
 ##              BENCH_SECONDS=5 per figure, BENCH_RECOVERY_MIB=1000)
 ##   profile    where the CPU goes on each clfs path the bench measures, by
 ##              perf in the guest (KERNEL=stock; BENCH_SECONDS per path)
+##   crash      the crash tests make check runs: every crash state of a recorded
+##              workload, a fault at every I/O, 20 power cuts (docs/crash.md)
+##   crash-long the long campaign: CRASH_SEEDS enumerations (default 1..6) of a
+##              larger workload, CRASH_POWER_CUTS=200 power cuts
 ##   shell      an interactive shell in a guest with clfs.ko and two disks
 ##   module     build clfs.ko for KERNEL=debug|stock|lts (W=1, no warnings)
 ##   kernel     build (or reuse) the cached debug kernel
@@ -84,6 +88,12 @@ bench: deps
 profile: deps
 	@CLFS_WITH_PERF=1 scripts/run-guest.sh --kernel $(KERNEL) --name profile-$(KERNEL) \
 		--show --disk 1G --timeout 900 --cmdline "clfs.bench_seconds=$(BENCH_SECONDS)" profile
+
+crash: deps
+	@STAGES="enum powercut" scripts/check.sh
+
+crash-long: deps
+	@scripts/crash-long.sh
 
 shell: deps
 	@scripts/run-guest.sh --kernel $(KERNEL) --name shell --interactive \

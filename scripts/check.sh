@@ -10,6 +10,9 @@
 #   build     clfs.ko with W=1 against the debug, stock 6.1 and 6.12 kernels
 #   debug     KUnit suites and userspace tests in the debug kernel
 #   crash     concurrent appends, the guest stopped mid-way, recovery
+#   enum      every crash state of a recorded workload (dm-log-writes), and
+#             a fault at every I/O of a short one (scripts/guest/crash.sh)
+#   powercut  QEMU killed at random moments, 20 times (scripts/powercut.sh)
 #   demo      the main job (make run): a clfsctl session, a crash, and no
 #             acknowledged record lost
 #   stock     userspace tests on Debian's stock 6.1 kernel
@@ -20,7 +23,7 @@
 # Set STAGES to run only some, e.g. STAGES="host debug" make check.
 . "$(dirname "$0")/lib.sh"
 
-STAGES=${STAGES:-host build debug crash demo stock lts selftest fresh}
+STAGES=${STAGES:-host build debug crash enum powercut demo stock lts selftest fresh}
 cd "$CLFS_TOP"
 results=$CLFS_OUT/results
 rm -rf "$results"
@@ -110,6 +113,16 @@ stage_crash() {
 	log "crash test: highest acknowledged seq + 1 per thread: ${acks:-none}"
 	guest crash-verify debug crash_verify --disks-from crash-write \
 		--cmdline "clfs.acks=${acks:-0}"
+}
+# Crash enumeration and faults, bounded (make crash-long runs the long ones).
+stage_enum() {
+	guest enum debug crash_enum,faults -t 900 \
+		-d 4M -d 64M -d 4M -d 32M -d 32M
+}
+stage_powercut() {
+	expect_doc powercut
+	"$CLFS_TOP/scripts/powercut.sh" -n "${CRASH_POWER_CUTS:-20}" >"$results/powercut.ktap" ||
+		log "power cuts failed (see out/runs/powercut-*)"
 }
 # The README's main job, checked: its two boots and its verdict.
 stage_demo() {

@@ -13,6 +13,8 @@ PACKAGES=(
 	# make profile
 	qemu-system-x86 qemu-system-data busybox-static fio e2fsprogs xfsprogs
 	linux-perf
+	# the crash tests: dmsetup sets up dm-log-writes in the debug guest
+	dmsetup
 	# checkers and host-side tests
 	sparse shellcheck clang libclang-rt-14-dev
 	# 32-bit builds: the UAPI layout check and compat_ioctl tests

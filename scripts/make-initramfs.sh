@@ -23,6 +23,7 @@ trap 'rm -rf "$stage"' EXIT
 ksft=$(kernel_tools_dir)/tools/testing/selftests
 make -s -j"$JOBS" -C "$CLFS_TOP/userspace" O="$CLFS_OUT/guest-bin" STATIC=1 >&2
 make -s -j"$JOBS" -C "$CLFS_TOP/tests/guest" O="$CLFS_OUT/guest-tests" KSFT_DIR="$ksft" >&2
+make -s -j"$JOBS" -C "$CLFS_TOP/tests/crash" O="$CLFS_OUT/crash-tests" >&2
 mkdir -p "$CLFS_OUT/guest-bin"
 gcc -O2 -Wall -Werror -static -o "$CLFS_OUT/guest-bin/debug-exit" \
 	"$CLFS_TOP/scripts/guest/debug-exit.c"
@@ -33,6 +34,7 @@ install -m 755 "$CLFS_TOP/scripts/guest/init" "$stage/init"
 # steps.sh and the files it sources (the bench step's bench*.sh).
 cp "$CLFS_TOP"/scripts/guest/*.sh "$stage/clfs/"
 cp "$CLFS_OUT/guest-bin/clfsctl" "$CLFS_OUT/guest-bin/debug-exit" "$stage/clfs/bin/"
+cp "$CLFS_OUT"/crash-tests/crash_* "$stage/clfs/bin/"
 cp "$CLFS_OUT"/guest-tests/*_test "$stage/clfs/tests/"
 cp "$CLFS_OUT"/guest-tests/*_ktest "$stage/clfs/ktests/"
 find "$modtree" -name '*.ko' -exec cp {} "$stage/clfs/modules/" \;
@@ -52,6 +54,8 @@ ship_host_binary() {
 # CLFS_WITH_PERF=1: Debian's perf, for the profile step.
 if [ "${CLFS_WITH_FIO:-0}" = 1 ]; then ship_host_binary fio; ship_host_binary dd; fi
 if [ "${CLFS_WITH_PERF:-0}" = 1 ]; then ship_host_binary perf; fi
+# Debian's dmsetup, for the crash tests' dm-log-writes (debug kernel only).
+if [ "$flavour" = debug ]; then ship_host_binary dmsetup; fi
 
 # The stock kernels build virtio, NVMe and crc32c as modules: resolve what
 # the guest needs with the host's modprobe against the unpacked tree.

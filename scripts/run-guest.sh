@@ -17,6 +17,11 @@
 #                        again after a crash; --disk options are then ignored
 #       --cmdline ARGS   more kernel command-line arguments for the guest
 #       --expect-suites L  KUnit suites that must have run (comma-separated)
+#       --initramfs F    boot F (an earlier run's initramfs.cpio.gz) instead
+#                        of building one
+#       --power-cut MS   kill QEMU (SIGKILL, no warning to the guest) MS
+#                        milliseconds after the console shows the crash
+#                        workload's first journal line: a power cut
 #
 # Writes out/runs/N/{console.log,results.log,result.ktap}; exits 0 when the
 # guest ended by itself, every test passed and the kernel log is clean.
@@ -24,7 +29,7 @@
 . "$(dirname "$0")/lib.sh"
 
 flavour=debug name='' timeout=600 interactive='' expect='' only='' show='' disks=()
-disks_from='' cmdline=
+disks_from='' cmdline='' power_cut='' initramfs=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) flavour=$2; shift 2 ;;
@@ -37,6 +42,8 @@ while [ $# -gt 0 ]; do
 	--disks-from) disks_from=$2; shift 2 ;;
 	--cmdline) cmdline=$2; shift 2 ;;
 	--expect-suites) expect=$2; shift 2 ;;
+	--power-cut) power_cut=$2; shift 2 ;;
+	--initramfs) initramfs=$2; shift 2 ;;
 	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown option $1 (see --help)" ;;
 	*) break ;;
@@ -52,7 +59,7 @@ debug) kernel=$("$CLFS_TOP/scripts/build-kernel.sh")/arch/x86/boot/bzImage ;;
 stock|lts) kernel=$("$CLFS_TOP/scripts/fetch-kernels.sh" "$flavour" | sed -n 2p) ;;
 *) die "unknown kernel '$flavour' (debug, stock or lts)" ;;
 esac
-modtree=$("$CLFS_TOP/scripts/build-module.sh" "$flavour")
+[ -n "$initramfs" ] || modtree=$("$CLFS_TOP/scripts/build-module.sh" "$flavour")
 rundir=$CLFS_OUT/runs/$name
 rm -rf "$rundir"
 mkdir -p "$rundir"
@@ -63,7 +70,11 @@ if [ -n "$disks_from" ]; then
 	mapfile -t disks <"$CLFS_OUT/runs/$disks_from/disks"
 	mv "$CLFS_OUT/runs/$disks_from"/disk*.raw "$rundir/"
 fi
-"$CLFS_TOP/scripts/make-initramfs.sh" "$flavour" "$modtree" "$rundir/initramfs.cpio.gz"
+if [ -n "$initramfs" ]; then
+	cp "$initramfs" "$rundir/initramfs.cpio.gz"
+else
+	"$CLFS_TOP/scripts/make-initramfs.sh" "$flavour" "$modtree" "$rundir/initramfs.cpio.gz"
+fi
 
 # shellcheck disable=SC2054 # commas inside QEMU arguments are QEMU's
 qemu=(qemu-system-x86_64 -machine pc -smp 2 -m 2048 -nodefaults -no-reboot
@@ -107,8 +118,27 @@ qemu+=(-display none -monitor none -serial "file:$rundir/console.log"
 
 log "guest $name: kernel $flavour, plan $plan, timeout ${timeout}s (logs in $rundir)"
 set +e
-timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" </dev/null
-status=$?
+if [ -n "$power_cut" ]; then
+	timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" </dev/null &
+	qpid=$!
+	until grep -aq 'clfs-journal: ' "$rundir/console.log" 2>/dev/null; do
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 0.05
+	done
+	sleep "$(printf '%d.%03d' $((power_cut / 1000)) $((power_cut % 1000)))"
+	if kill -0 "$qpid" 2>/dev/null; then
+		pkill -KILL -P "$qpid"
+		wait "$qpid"
+		status=killed
+		log "guest $name: power cut ${power_cut} ms into the workload"
+	else
+		wait "$qpid"
+		status=$?
+	fi
+else
+	timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" </dev/null
+	status=$?
+fi
 set -e
 python3 "$CLFS_TOP/scripts/ktap.py" guest --name "$name" \
 	--results "$rundir/results.log" --console "$rundir/console.log" \

@@ -10,8 +10,9 @@ MODDIR=/clfs/modules
 # has NAME (the host filters KUnit suites the same way).
 ONLY=$(sed -n 's/.*clfs\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
-# The bench step (make bench): rows, fio baselines, clfs figures.
-for f in /clfs/bench-lib.sh /clfs/bench-fio.sh /clfs/bench.sh; do
+# The bench step (make bench): rows, fio baselines, clfs figures; the
+# crash tests' steps (crash.sh).
+for f in /clfs/bench-lib.sh /clfs/bench-fio.sh /clfs/bench.sh /clfs/crash.sh; do
 	# shellcheck disable=SC1090
 	[ -f "$f" ] && . "$f"
 done

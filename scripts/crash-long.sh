@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make crash-long: the crash tests' long campaign (docs/crash.md).
+#   CRASH_SEEDS="1 2 3 4 5 6"  one debug guest per seed: the workload with
+#                              CRASH_ROUNDS (4) rounds of CRASH_OPS (16)
+#                              operations per worker, every crash state checked
+#   CRASH_POWER_CUTS=200       power cuts (scripts/powercut.sh, stock kernel)
+# Ends with 'N passed, N failed' like make check; the states and cuts
+# counted are in the KTAP diagnostics (out/results/all.ktap).
+. "$(dirname "$0")/lib.sh"
+
+seeds=${CRASH_SEEDS:-1 2 3 4 5 6}
+rounds=${CRASH_ROUNDS:-4} ops=${CRASH_OPS:-16}
+results=$CLFS_OUT/results
+rm -rf "$results"
+mkdir -p "$results"
+"$CLFS_TOP/scripts/deps.sh"
+"$CLFS_TOP/scripts/build-kernel.sh" >/dev/null
+docs=()
+start=$(date +%s)
+for s in $seeds; do
+	name=enum-long-$s
+	docs+=("$results/$name.ktap")
+	"$CLFS_TOP/scripts/run-guest.sh" -k debug -n "$name" -t 3600 \
+		-d 4M -d 256M -d 4M -d 64M -d 64M \
+		--cmdline "clfs.crash_seed=$s clfs.crash_rounds=$rounds clfs.crash_ops=$ops clfs.crash_min_states=1000" \
+		crash_enum || true
+	cp "$CLFS_OUT/runs/$name/result.ktap" "$results/$name.ktap" 2>/dev/null || true
+	grep -h '^ *# \(crash states\|violations\)' "$results/$name.ktap" >&2 || true
+done
+docs+=("$results/powercut.ktap")
+"$CLFS_TOP/scripts/powercut.sh" -n "${CRASH_POWER_CUTS:-200}" -s 7 >"$results/powercut.ktap" || true
+grep -h '^# power cuts' "$results/powercut.ktap" >&2 || true
+log "crash-long done in $(( $(date +%s) - start ))s"
+python3 "$CLFS_TOP/scripts/ktap.py" summary --kunit-dir "$(dirname "$(kunit_py)")" \
+	--save "$results/all.ktap" "${docs[@]}"
