@@ -117,7 +117,7 @@ stage_crash() {
 # Crash enumeration and faults, bounded (make crash-long runs the long ones).
 stage_enum() {
 	guest enum debug crash_enum,faults -t 900 \
-		-d 4M -d 64M -d 4M -d 32M -d 32M
+		-d 4M -d 64M -d 4M -d 32M
 }
 stage_powercut() {
 	expect_doc powercut

@@ -18,14 +18,14 @@ dm_create() {
 
 # Every crash state of a recorded workload. Disks: vda the log, recorded by
 # dm-log-writes into vdb; vdc where each state is rebuilt, under
-# dm-log-writes into vdd (and vde) to record what its recovery writes.
+# dm-log-writes into vdd while a recovery is recorded to crash it again.
 step_crash_enum() {
 	local seed rounds ops min every sz
 	seed=$(crash_arg crash_seed 1)
-	rounds=$(crash_arg crash_rounds 2)
+	rounds=$(crash_arg crash_rounds 3)
 	ops=$(crash_arg crash_ops 12)
 	min=$(crash_arg crash_min_states 1000)
-	every=$(crash_arg crash_recrash_every 8)
+	every=$(crash_arg crash_recrash_every 16)
 	sz=$(blockdev --getsz /dev/vda)
 	load_clfs || return 1
 	dm_create rec "0 $sz log-writes /dev/vda /dev/vdb" || return 1
@@ -35,8 +35,8 @@ step_crash_enum() {
 	dmsetup remove rec || return 1
 	dm_create rep "0 $sz linear /dev/vdc 0" || return 1
 	group "crash.enum_seed_$seed" crash_enum --log /dev/vdb --journal /tmp/journal \
-		--target /dev/vdc --target-dm rep --rep-log /dev/vdd --rep-log2 /dev/vde \
-		--clfsctl /clfs/bin/clfsctl --min-states "$min" --recrash-every "$every" \
+		--target /dev/vdc --target-dm rep --rep-log /dev/vdd \
+		--min-states "$min" --recrash-every "$every" \
 		--seed "$seed"
 	dmsetup remove rep
 	unload_clfs
@@ -53,7 +53,7 @@ step_powercut() {
 	if [ "$cut" -gt 0 ]; then
 		tr -d '\000' </dev/vdb >/tmp/journal
 		group "powercut.$cut" crash_verify --name "power_cut_$cut" \
-			--clfsctl /clfs/bin/clfsctl /dev/vda /tmp/journal
+			/dev/vda /tmp/journal
 	fi
 	if [ "$(crash_arg powercut_last 0)" = 1 ]; then
 		unload_clfs
@@ -118,7 +118,7 @@ step_faults() {
 			echo "# fault at I/O $k: clfs.ko does not load again" >>/tmp/faults.diag
 			bad=$((bad + 1))
 			break
-		elif ! crash_verify --name "fault_at_io_$k" --clfsctl /clfs/bin/clfsctl \
+		elif ! crash_verify --name "fault_at_io_$k" \
 			/dev/vda /tmp/journal >/tmp/verify.ktap; then
 			{
 				echo "# fault at I/O $k: after the reload:"

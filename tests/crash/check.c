@@ -23,10 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "libclfs.h"
 #include "check.h"
+#include "offline/offline.h"
 
 #define READ_BUF	(64 << 10)
 
@@ -474,29 +474,19 @@ void check_result_free(struct check_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int check_offline(const char *clfsctl, const char *dev, bool need_log,
-		  char *why, size_t why_bytes)
+int check_offline(const char *dev, bool need_log, char *why, size_t why_bytes)
 {
-	int status, fd;
-	pid_t pid = fork();
+	struct off_check_opts o = { 0 };
+	FILE *null = fopen("/dev/null", "w");
+	int status;
 
-	if (pid < 0)
+	if (!null)
 		return -errno;
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execl(clfsctl, "clfsctl", "check", dev, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) == 127)
-		return -ECHILD;
-	status = WEXITSTATUS(status);
-	/* Without an acknowledged format, only a crash of clfsctl is wrong. */
-	if (need_log && (status == 1 || status == 2)) {
-		snprintf(why, why_bytes, "clfsctl check %s exits %d", dev, status);
+	status = off_check(dev, &o, false, null, null);
+	fclose(null);
+	/* Without an acknowledged format, only a crash of the checker is wrong. */
+	if (need_log && (status == OFF_EXIT_CORRUPT || status == OFF_EXIT_ERROR)) {
+		snprintf(why, why_bytes, "clfsctl check %s: status %d", dev, status);
 		return 1;
 	}
 	return 0;

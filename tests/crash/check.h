@@ -48,10 +48,10 @@ int check_log_flags(const char *dev, const struct journal *j, const bool *done,
 void check_result_free(struct check_result *r);
 
 /*
- * check_offline() - run "clfsctl check" on @dev; 1 (and @why) when it finds
- * corruption (exit 1) or cannot read the log (exit 2) although @need_log.
+ * check_offline() - what "clfsctl check" says of @dev (the same code, in
+ * this process): 1 (and @why) when it finds corruption (status 1) or
+ * cannot read the log (status 2) although @need_log.
  */
-int check_offline(const char *clfsctl, const char *dev, bool need_log,
-		  char *why, size_t why_bytes);
+int check_offline(const char *dev, bool need_log, char *why, size_t why_bytes);
 
 #endif

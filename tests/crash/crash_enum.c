@@ -4,17 +4,18 @@
  *
  * The workload ran on a dm-log-writes device whose log is --log. For each
  * crash state lw_enumerate() gives (lw.h states the bound), the state is
- * written to --target, which sits under the dm-log-writes device
- * --target-dm (its log on --rep-log), and then:
- *   1. clfsctl check reads it offline;
+ * written to --target, under the device-mapper device --target-dm, and:
+ *   1. clfsctl's offline check reads it (its code, in this process);
  *   2. the module opens it (recovery), every stream is read and checked
- *      against the journal (check.h);
- *   3. the log closes; the recovery's own writes, recorded, are read back
- *      and, for every --recrash-every'th state, the device is crashed
- *      again at each flush, FUA and mark of them (with only what they made
- *      durable) and checked once more: also that nothing the first
- *      recovery dropped comes back. Those checks' own writes go to the
- *      log --rep-log2.
+ *      against the journal (check.h), and the log is closed;
+ *   3. the target is read back, so that what the recovery wrote is undone
+ *      by the next state's rebuild.
+ * For every --recrash-every'th state, --target-dm is a dm-log-writes
+ * device (its log on --rep-log) while the module recovers it, and the
+ * device is then crashed again during that recovery: at up to
+ * RECRASH_POINTS of its flushes, FUA writes and marks, with only what it
+ * had made durable, and checked once more, also that nothing the first
+ * recovery dropped comes back.
  * Prints KTAP: the counts as diagnostics, one case per kind of check.
  */
 #include <errno.h>
@@ -34,15 +35,15 @@
 #include "lw.h"
 
 #define MAX_REPORTED	10
+#define RECRASH_POINTS	3
 
 static const char usage[] =
 	"usage: crash_enum --log DEV --journal FILE --target DEV --target-dm NAME\n"
-	"                  --rep-log DEV --rep-log2 DEV [options]\n"
+	"                  --rep-log DEV [options]\n"
 	"\n"
 	"Check every crash state of a workload recorded by dm-log-writes\n"
 	"(tests/crash/crash_enum.c says how). Prints KTAP.\n"
 	"\n"
-	"  --clfsctl PATH       clfsctl for the offline check (default: clfsctl)\n"
 	"  --min-states N       fail unless at least N states were checked\n"
 	"  --max-states N       stop after N states (default: all)\n"
 	"  --recrash-every K    crash every K-th state's recovery again (default 8,\n"
@@ -54,18 +55,31 @@ struct run {
 	struct journal j;
 	bool *done;
 	struct lw_replayer *rep;
-	const char *target, *target_dm, *rep_log, *rep_log2, *clfsctl;
+	const char *target, *target_dm, *rep_log;
 	char dm_path[128];
 	int target_fd;
 	uint64_t dev_bytes;
 	unsigned long max_states, recrash_every;
 	unsigned long states, recrash_states, violations, offline_ok, records;
-	unsigned long recovery_writes;
+	unsigned long recovery_writes, recrash_points, recrash_stride;
 	const struct lw_state *outer;		/* during a recrash */
 	struct check_result *first;
 	const struct lw_log *rlog;
 	uint64_t seed;
+	double t_apply, t_dm, t_offline, t_check, t_replog;	/* seconds spent */
 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* TIMED(r->t_x, call): the call, its time added to r->t_x. */
+#define TIMED(acc, call) ({ double t0_ = now(); __typeof__(call) v_ = (call);	\
+			    (acc) += now() - t0_; v_; })
 
 static int flush_bdev(const char *path)
 {
@@ -100,10 +114,7 @@ static int record_on(struct run *r, const char *log_dev)
 	return ret;
 }
 
-/*
- * Stop recording: the log on @log_dev is finished. Open it in @out and
- * tell the replayer which sectors those writes changed.
- */
+/* Stop recording: the log on @log_dev is finished; open it in @out. */
 static int record_off(struct run *r, const char *log_dev, struct lw_log *out)
 {
 	char params[128];
@@ -117,14 +128,17 @@ static int record_off(struct run *r, const char *log_dev, struct lw_log *out)
 		ret = lw_log_open(out, log_dev);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < out->nr_entries; i++) {
-		const struct lw_entry *e = &out->entries[i];
+	return 0;
+}
 
-		if (e->nr_sectors) {
-			lw_replayer_forget(r->rep, e->sector, e->nr_sectors);
-			r->recovery_writes++;
-		}
-	}
+/* Undo, at the next rebuild, whatever the check wrote to the target. */
+static int resync(struct run *r)
+{
+	long n = lw_replayer_resync(r->rep);
+
+	if (n < 0)
+		return n;
+	r->recovery_writes += n;
 	return 0;
 }
 
@@ -172,22 +186,23 @@ static int recrash_state(const struct lw_log *rl, const struct lw_state *st, voi
 {
 	struct run *r = arg;
 	struct check_result res;
-	struct lw_log l2;
 	char why[512], name[256];
 	int ret;
 
 	/* Only what the recovery's writes had made durable at each point. */
 	if (st->nr_applied || st->torn != SIZE_MAX)
 		return 0;
+	if (r->recrash_points++ % r->recrash_stride)
+		return 0;
 	ret = lw_replayer_apply(r->rep, r->outer);
 	if (!ret)
 		ret = overlay(r, rl, st);
 	if (!ret)
-		ret = record_on(r, r->rep_log2);
+		ret = flush_bdev(r->dm_path);
 	if (ret)
 		return ret;
 	snprintf(name, sizeof(name), "%s/recovery:%s", r->outer->name, st->name);
-	ret = check_offline(r->clfsctl, r->dm_path, true, why, sizeof(why));
+	ret = check_offline(r->dm_path, true, why, sizeof(why));
 	if (ret == 1)
 		report(r, name, why);
 	else if (ret == 0)
@@ -201,15 +216,23 @@ static int recrash_state(const struct lw_log *rl, const struct lw_state *st, voi
 	r->recrash_states++;
 	if (ret < 0)
 		return ret;
-	ret = record_off(r, r->rep_log2, &l2);
-	if (!ret)
-		lw_log_close(&l2);
-	return ret;
+	return resync(r);
+}
+
+/* The recovery's crash points: flushes, FUA writes, marks, and the end. */
+static size_t crash_points(const struct lw_log *rl)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; i < rl->nr_entries; i++)
+		n += !!(rl->entries[i].flags & (LW_FLUSH | LW_FUA | LW_MARK));
+	return n;
 }
 
 static int check_state(const struct lw_log *log, const struct lw_state *st, void *arg)
 {
 	struct lw_bounds rb = { .all_subsets_max = 0, .random_subsets = 0, .torn_points = 0 };
+	bool recrash;
 	struct run *r = arg;
 	struct check_result res;
 	struct lw_log rl;
@@ -222,37 +245,46 @@ static int check_state(const struct lw_log *log, const struct lw_state *st, void
 		return 1;
 	set_done(r, st->point);
 	created = r->j.nr && r->done[0];
-	ret = lw_replayer_apply(r->rep, st);
+	recrash = r->recrash_every && (r->states + 1) % r->recrash_every == 0;
+	ret = TIMED(r->t_apply, lw_replayer_apply(r->rep, st));
+	if (!ret && recrash)
+		ret = TIMED(r->t_dm, record_on(r, r->rep_log));
 	if (!ret)
-		ret = record_on(r, r->rep_log);
+		ret = flush_bdev(r->dm_path);
 	if (ret)
 		return ret;
-	ret = check_offline(r->clfsctl, r->dm_path, created, why, sizeof(why));
+	ret = TIMED(r->t_offline, check_offline(r->dm_path, created, why, sizeof(why)));
 	if (ret < 0)
 		return ret;
 	if (ret == 1)
 		report(r, st->name, why);
 	else
 		r->offline_ok++;
-	verdict = check_log(r->dm_path, &r->j, r->done, NULL, &res, why, sizeof(why));
+	verdict = TIMED(r->t_check, check_log(r->dm_path, &r->j, r->done, NULL, &res, why,
+					      sizeof(why)));
 	if (verdict < 0)
 		return verdict;
 	if (verdict == 1)
 		report(r, st->name, why);
 	r->records += res.records;
 	r->states++;
-	ret = record_off(r, r->rep_log, &rl);
-	if (ret) {
-		check_result_free(&res);
-		return ret;
+	ret = TIMED(r->t_replog, resync(r));
+	if (!ret && recrash) {
+		ret = TIMED(r->t_dm, record_off(r, r->rep_log, &rl));
+		if (!ret && !verdict && res.opened) {
+			size_t n = crash_points(&rl);
+
+			r->outer = st;
+			r->first = &res;
+			r->recrash_points = 0;
+			r->recrash_stride = n > RECRASH_POINTS ? (n + RECRASH_POINTS - 1) /
+				RECRASH_POINTS : 1;
+			ret = lw_enumerate(&rl, 0, rl.nr_entries, &rb, recrash_state, r);
+			r->outer = NULL;
+		}
+		if (!ret)
+			lw_log_close(&rl);
 	}
-	if (!verdict && res.opened && r->recrash_every && r->states % r->recrash_every == 0) {
-		r->outer = st;
-		r->first = &res;
-		ret = lw_enumerate(&rl, 0, rl.nr_entries, &rb, recrash_state, r);
-		r->outer = NULL;
-	}
-	lw_log_close(&rl);
 	check_result_free(&res);
 	if (r->violations > 100)
 		return 1;
@@ -287,8 +319,6 @@ int main(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "target-dm", required_argument, NULL, 'T' },
 		{ "rep-log", required_argument, NULL, 'r' },
-		{ "rep-log2", required_argument, NULL, 'R' },
-		{ "clfsctl", required_argument, NULL, 'c' },
 		{ "min-states", required_argument, NULL, 'n' },
 		{ "max-states", required_argument, NULL, 'N' },
 		{ "recrash-every", required_argument, NULL, 'k' },
@@ -296,7 +326,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run r = { .clfsctl = "clfsctl", .recrash_every = 8, .seed = 1 };
+	struct run r = { .recrash_every = 8, .seed = 1 };
 	struct lw_bounds b = { .all_subsets_max = 4, .random_subsets = 4, .torn_points = 3 };
 	const char *log_path = NULL, *journal = NULL;
 	unsigned long min_states = 0;
@@ -311,8 +341,6 @@ int main(int argc, char **argv)
 		case 't': r.target = optarg; break;
 		case 'T': r.target_dm = optarg; break;
 		case 'r': r.rep_log = optarg; break;
-		case 'R': r.rep_log2 = optarg; break;
-		case 'c': r.clfsctl = optarg; break;
 		case 'n': min_states = strtoul(optarg, NULL, 0); break;
 		case 'N': r.max_states = strtoul(optarg, NULL, 0); break;
 		case 'k': r.recrash_every = strtoul(optarg, NULL, 0); break;
@@ -322,7 +350,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!log_path || !journal || !r.target || !r.target_dm || !r.rep_log ||
-	    !r.rep_log2 || optind != argc) {
+	    optind != argc) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -364,10 +392,15 @@ int main(int argc, char **argv)
 	       (unsigned long long)r.log.nr_entries, r.j.nr);
 	printf("# crash states checked: %lu (%lu records read back), of their recovery: %lu\n",
 	       r.states, r.records, r.recrash_states);
-	printf("# offline checks passed: %lu; recovery writes restored: %lu; %lu MiB replayed\n",
+	printf("# offline checks passed: %lu; blocks the checks wrote, restored: %lu; "
+	       "%lu MiB replayed\n",
 	       r.offline_ok, r.recovery_writes,
 	       (unsigned long)(lw_replayer_bytes_written(r.rep) >> 20));
 	printf("# violations: %lu; %lds\n", r.violations, (long)(time(NULL) - t0));
+	printf("# seconds per crash state: rebuild %.3f, dm reloads %.3f, offline check %.3f, "
+	       "module check %.3f, read back %.3f\n", r.t_apply / r.states,
+	       r.t_dm / r.states, r.t_offline / r.states, r.t_check / r.states,
+	       r.t_replog / r.states);
 	printf("%s 1 crash_states_at_least_%lu\n", r.states >= min_states ? "ok" : "not ok",
 	       min_states);
 	printf("%s 2 every_crash_state_keeps_what_was_acknowledged\n",

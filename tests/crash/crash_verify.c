@@ -15,7 +15,7 @@
 #include "journal.h"
 
 static const char usage[] =
-	"usage: crash_verify [--name NAME] [--clfsctl PATH] DEV JOURNAL\n"
+	"usage: crash_verify [--name NAME] DEV JOURNAL\n"
 	"\n"
 	"Check the clfs log on DEV against the journal crash_workload wrote\n"
 	"(lines may carry a console's prefix; a last, cut line is ignored):\n"
@@ -27,11 +27,10 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
-		{ "clfsctl", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *name = "after_crash", *clfsctl = "clfsctl";
+	const char *name = "after_crash";
 	struct check_result res;
 	struct journal j;
 	char why[512];
@@ -39,10 +38,9 @@ int main(int argc, char **argv)
 	bool *done;
 	int opt, ret, off;
 
-	while ((opt = getopt_long(argc, argv, "n:c:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n': name = optarg; break;
-		case 'c': clfsctl = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -64,7 +62,7 @@ int main(int argc, char **argv)
 		return 1;
 	for (size_t i = 0; i < j.nr; i++)
 		done[i] = !j.ops[i].intent_only;
-	off = check_offline(clfsctl, argv[optind], j.nr > 0, why, sizeof(why));
+	off = check_offline(argv[optind], j.nr > 0, why, sizeof(why));
 	if (off)
 		printf("# %s\n", off > 0 ? why : strerror(-off));
 	printf("%s 1 %s_offline_check\n", off ? "not ok" : "ok", name);

@@ -345,27 +345,41 @@ out:
 
 /* ---- rebuilding a state -------------------------------------------------- */
 
+/*
+ * base holds the writes before base_end; want is base plus the current
+ * state's writes; have is what the target holds. A block with none of its
+ * flags set has want == base == have, so an apply only looks at flagged
+ * blocks: those the base or an overlay wrote since, and those forgotten.
+ */
+#define LW_B_DIRTY	1	/* want or base changed: compare with have */
+#define LW_B_OVERLAY	2	/* want holds a state's write: differs from base */
+#define LW_B_STALE	4	/* the target may differ from have: write it */
+
 struct lw_replayer {
 	const struct lw_log *log;
 	int fd;
 	uint64_t dev_bytes;
 	uint32_t block;
-	unsigned char *base;	/* the writes before base_end */
+	uint64_t nr_blocks;
+	unsigned char *base;
 	size_t base_end;
-	unsigned char *want;	/* the state being built */
-	unsigned char *have;	/* what the target holds */
-	unsigned char *stale;	/* per block: the target may differ from have */
+	unsigned char *want;
+	unsigned char *have;
+	unsigned char *scratch;
+	unsigned char *flags;	/* per block: LW_B_* */
 	unsigned char *buf;	/* one entry's data */
 	uint64_t buf_bytes;
 	uint64_t written;
 };
+
+#define RESYNC_CHUNK	(1 << 20)
 
 int lw_replayer_init(struct lw_replayer **rp, const struct lw_log *log, int target_fd,
 		     uint64_t dev_bytes, uint32_t block_bytes)
 {
 	struct lw_replayer *r;
 
-	if (!block_bytes || block_bytes % 512 || dev_bytes % block_bytes)
+	if (!block_bytes || block_bytes % 512 || dev_bytes % block_bytes || !dev_bytes)
 		return -EINVAL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
@@ -374,14 +388,17 @@ int lw_replayer_init(struct lw_replayer **rp, const struct lw_log *log, int targ
 	r->fd = target_fd;
 	r->dev_bytes = dev_bytes;
 	r->block = block_bytes;
+	r->nr_blocks = dev_bytes / block_bytes;
 	r->base = calloc(1, dev_bytes);
+	r->want = aligned_alloc(4096, (dev_bytes + 4095) / 4096 * 4096);
 	r->have = calloc(1, dev_bytes);
-	r->stale = calloc(dev_bytes / block_bytes, 1);
-	if (!r->base || !r->have || !r->stale ||
-	    posix_memalign((void **)&r->want, 4096, dev_bytes)) {
+	r->scratch = aligned_alloc(4096, RESYNC_CHUNK);
+	r->flags = calloc(r->nr_blocks, 1);
+	if (!r->base || !r->want || !r->have || !r->scratch || !r->flags) {
 		lw_replayer_free(r);
 		return -ENOMEM;
 	}
+	memset(r->want, 0, dev_bytes);
 	*rp = r;
 	return 0;
 }
@@ -393,18 +410,39 @@ void lw_replayer_free(struct lw_replayer *r)
 	free(r->base);
 	free(r->want);
 	free(r->have);
-	free(r->stale);
+	free(r->scratch);
+	free(r->flags);
 	free(r->buf);
 	free(r);
 }
 
 void lw_replayer_forget(struct lw_replayer *r, uint64_t sector, uint64_t nr)
 {
-	uint64_t first = sector * 512 / r->block, last = (sector + nr) * 512;
+	uint64_t first = sector * 512 / r->block;
+	uint64_t last = ((sector + nr) * 512 + r->block - 1) / r->block;
 
-	last = (last + r->block - 1) / r->block;
-	for (uint64_t b = first; b < last && b < r->dev_bytes / r->block; b++)
-		r->stale[b] = 1;
+	for (uint64_t b = first; b < last && b < r->nr_blocks; b++)
+		r->flags[b] |= LW_B_STALE;
+}
+
+long lw_replayer_resync(struct lw_replayer *r)
+{
+	long changed = 0;
+
+	for (uint64_t off = 0; off < r->dev_bytes; off += RESYNC_CHUNK) {
+		uint64_t n = r->dev_bytes - off < RESYNC_CHUNK ? r->dev_bytes - off : RESYNC_CHUNK;
+
+		if (pread(r->fd, r->scratch, n, off) != (ssize_t)n)
+			return -EIO;
+		for (uint64_t b = 0; b < n; b += r->block) {
+			if (!memcmp(r->scratch + b, r->have + off + b, r->block))
+				continue;
+			memcpy(r->have + off + b, r->scratch + b, r->block);
+			r->flags[(off + b) / r->block] |= LW_B_STALE;
+			changed++;
+		}
+	}
+	return changed;
 }
 
 uint64_t lw_replayer_bytes_written(const struct lw_replayer *r)
@@ -412,20 +450,22 @@ uint64_t lw_replayer_bytes_written(const struct lw_replayer *r)
 	return r->written;
 }
 
-/* Apply entry @i (its sectors [skip, skip + nr)) to @img. */
+/* Entry @i's sectors [skip, skip + nr) into @img; its blocks get @flag. */
 static int apply_entry(struct lw_replayer *r, unsigned char *img, size_t i, uint64_t skip,
-		       uint64_t nr)
+		       uint64_t nr, unsigned char flag)
 {
 	const struct lw_entry *e = &r->log->entries[i];
-	uint64_t bytes = e->nr_sectors * 512;
+	uint64_t bytes = e->nr_sectors * 512, from = (e->sector + skip) * 512;
 	int ret;
 
-	if (!is_write(e))
+	if (!is_write(e) || !nr)
 		return 0;
 	if (e->sector * 512 + bytes > r->dev_bytes)
 		return -EINVAL;
+	for (uint64_t b = from / r->block; b * r->block < from + nr * 512; b++)
+		r->flags[b] |= flag;
 	if (e->flags & LW_DISCARD) {
-		memset(img + (e->sector + skip) * 512, 0, nr * 512);
+		memset(img + from, 0, nr * 512);
 		return 0;
 	}
 	if (bytes > r->buf_bytes) {
@@ -438,7 +478,7 @@ static int apply_entry(struct lw_replayer *r, unsigned char *img, size_t i, uint
 	ret = lw_entry_read(r->log, i, r->buf);
 	if (ret)
 		return ret;
-	memcpy(img + (e->sector + skip) * 512, r->buf + skip * 512, nr * 512);
+	memcpy(img + from, r->buf + skip * 512, nr * 512);
 	return 0;
 }
 
@@ -449,40 +489,49 @@ int lw_replayer_apply(struct lw_replayer *r, const struct lw_state *st)
 
 	if (st->durable_end < r->base_end) {	/* backwards: start again */
 		memset(r->base, 0, r->dev_bytes);
+		memset(r->flags, LW_B_DIRTY, r->nr_blocks);
 		r->base_end = 0;
 	}
 	for (; r->base_end < st->durable_end; r->base_end++) {
 		ret = apply_entry(r, r->base, r->base_end, 0,
-				  r->log->entries[r->base_end].nr_sectors);
+				  r->log->entries[r->base_end].nr_sectors, LW_B_DIRTY);
 		if (ret)
 			return ret;
 	}
-	memcpy(r->want, r->base, r->dev_bytes);
-	for (size_t i = st->durable_end; i < st->point; i++) {
+	for (uint64_t b = 0; b < r->nr_blocks; b++)
+		if (r->flags[b])
+			memcpy(r->want + b * r->block, r->base + b * r->block, r->block);
+	for (uint64_t b = 0; b < r->nr_blocks; b++)
+		r->flags[b] = r->flags[b] ? (r->flags[b] & LW_B_STALE) | LW_B_DIRTY : 0;
+	for (size_t i = st->durable_end; i < st->point && i < r->log->nr_entries; i++) {
 		const struct lw_entry *e = &r->log->entries[i];
 		uint64_t n = e->nr_sectors, t = st->torn_sectors;
 
 		while (a < st->nr_applied && st->applied[a] < i)
 			a++;
+		ret = 0;
 		if (i == st->torn)
-			ret = apply_entry(r, r->want, i, st->torn_tail ? n - t : 0, t);
+			ret = apply_entry(r, r->want, i, st->torn_tail ? n - t : 0, t,
+					  LW_B_DIRTY | LW_B_OVERLAY);
 		else if ((e->flags & LW_FUA) || (a < st->nr_applied && st->applied[a] == i))
-			ret = apply_entry(r, r->want, i, 0, n);
-		else
-			ret = 0;
+			ret = apply_entry(r, r->want, i, 0, n, LW_B_DIRTY | LW_B_OVERLAY);
 		if (ret)
 			return ret;
 	}
-	for (uint64_t b = 0; b < r->dev_bytes / r->block; b++) {
+	for (uint64_t b = 0; b < r->nr_blocks; b++) {
 		uint64_t off = b * r->block;
+		unsigned char f = r->flags[b];
 
-		if (!r->stale[b] && !memcmp(r->want + off, r->have + off, r->block))
+		if (!f)
 			continue;
-		if (pwrite(r->fd, r->want + off, r->block, off) != (ssize_t)r->block)
-			return -errno;
-		memcpy(r->have + off, r->want + off, r->block);
-		r->stale[b] = 0;
-		r->written += r->block;
+		if ((f & LW_B_STALE) || memcmp(r->want + off, r->have + off, r->block)) {
+			if (pwrite(r->fd, r->want + off, r->block, off) != (ssize_t)r->block)
+				return -errno;
+			memcpy(r->have + off, r->want + off, r->block);
+			r->written += r->block;
+		}
+		/* A block holding a state's write is rebuilt from base next time. */
+		r->flags[b] = f & LW_B_OVERLAY ? LW_B_DIRTY : 0;
 	}
 	return fdatasync(r->fd) ? -errno : 0;
 }

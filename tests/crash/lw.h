@@ -104,6 +104,12 @@ int lw_replayer_init(struct lw_replayer **r, const struct lw_log *log, int targe
 int lw_replayer_apply(struct lw_replayer *r, const struct lw_state *st);
 /* lw_replayer_forget() - 512-byte sectors the target changed behind the replayer's back */
 void lw_replayer_forget(struct lw_replayer *r, uint64_t sector, uint64_t nr);
+/*
+ * lw_replayer_resync() - read the whole target back: whatever changed
+ * behind the replayer's back is rewritten by the next apply. Returns the
+ * number of blocks that had changed, or -errno.
+ */
+long lw_replayer_resync(struct lw_replayer *r);
 uint64_t lw_replayer_bytes_written(const struct lw_replayer *r);
 void lw_replayer_free(struct lw_replayer *r);
 
