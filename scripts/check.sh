@@ -116,8 +116,9 @@ stage_crash() {
 }
 # Crash enumeration and faults, bounded (make crash-long runs the long ones).
 stage_enum() {
+	local d=512:virtio:scratch
 	guest enum debug crash_enum,faults -t 900 \
-		-d 4M -d 64M -d 4M -d 32M
+		-d 4M -d 64M:$d -d 4M:$d -d 4M:$d -d 32M:$d -d 32M:$d
 }
 stage_powercut() {
 	expect_doc powercut

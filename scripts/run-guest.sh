@@ -6,7 +6,7 @@
 #   PLAN                 comma-separated steps, e.g. kunit,utest
 #   -k, --kernel F       debug (default), stock or lts
 #   -n, --name N         run name: logs go to out/runs/N (default: the plan)
-#   -d, --disk SPEC      add a disk: SIZE[:SECTOR][:virtio|nvme], e.g. 256M:4096;
+#   -d, --disk SPEC      add a disk: SIZE[:SECTOR][:virtio|nvme][:scratch], e.g. 256M:4096;
 #                        repeatable (default: one 256M virtio disk, 512-byte sectors)
 #   -t, --timeout S      hard limit for the whole guest (default 600)
 #   -i, --interactive    console on this terminal (for the shell step)
@@ -87,16 +87,23 @@ else
 fi
 [ -f /usr/share/qemu/qboot.rom ] && qemu+=(-bios /usr/share/qemu/qboot.rom)
 
-# A disk spec is SIZE[:SECTOR][:virtio|nvme]. Never cache=unsafe: it drops
-# the guest's flushes, and clfs's guarantees are about exactly those.
+# A disk spec is SIZE[:SECTOR][:virtio|nvme][:scratch]. Only a scratch disk
+# gets cache=unsafe, which drops the guest's flushes: clfs's guarantees are
+# about exactly those. The crash enumeration's disks are scratch: QEMU
+# never stops under them, and the guest rebuilds every crash state itself.
 i=0
 for spec in "${disks[@]}"; do
-	IFS=: read -r size sector bus <<<"$spec"
+	IFS=: read -r size sector bus scratch <<<"$spec"
 	sector=${sector:-512} bus=${bus:-virtio}
 	img=$rundir/disk$i.raw
 	[ -n "$disks_from" ] || truncate -s "$size" "$img"
 	echo "$spec" >>"$rundir/disks"
-	qemu+=(-drive "file=$img,if=none,id=d$i,format=raw,cache=writeback")
+	case $scratch in
+	'') cache=writeback ;;
+	scratch) cache=unsafe ;;
+	*) die "disk option '$scratch' is not 'scratch'" ;;
+	esac
+	qemu+=(-drive "file=$img,if=none,id=d$i,format=raw,cache=$cache")
 	geom="logical_block_size=$sector,physical_block_size=$sector"
 	case $bus in
 	virtio) qemu+=(-device "virtio-blk-pci,drive=d$i,$geom") ;;

@@ -17,10 +17,12 @@ dm_create() {
 }
 
 # Every crash state of a recorded workload. Disks: vda the log, recorded by
-# dm-log-writes into vdb; vdc where each state is rebuilt, under
-# dm-log-writes into vdd while a recovery is recorded to crash it again.
+# dm-log-writes into vdb. Two enumerations share the crash points, one per
+# vCPU: each rebuilds its states on a disk of its own (vdc, vdd), under a
+# device-mapper device that is dm-log-writes into vde or vdf while a
+# recovery is recorded to crash it again.
 step_crash_enum() {
-	local seed rounds ops min every sz
+	local seed rounds ops min every sz part target replog pids='' rc=0
 	seed=$(crash_arg crash_seed 1)
 	rounds=$(crash_arg crash_rounds 3)
 	ops=$(crash_arg crash_ops 12)
@@ -33,13 +35,27 @@ step_crash_enum() {
 	crash_workload --dev /dev/mapper/rec --mark rec --journal /tmp/journal \
 		--seed "$seed" --rounds "$rounds" --ops "$ops" || return 1
 	dmsetup remove rec || return 1
-	dm_create rep "0 $sz linear /dev/vdc 0" || return 1
-	group "crash.enum_seed_$seed" crash_enum --log /dev/vdb --journal /tmp/journal \
-		--target /dev/vdc --target-dm rep --rep-log /dev/vdd \
-		--min-states "$min" --recrash-every "$every" \
-		--seed "$seed"
-	dmsetup remove rep
+	for part in 1 2; do
+		case $part in
+		1) target=/dev/vdc replog=/dev/vde ;;
+		*) target=/dev/vdd replog=/dev/vdf ;;
+		esac
+		dm_create "rep$part" "0 $sz linear $target 0" || return 1
+		crash_enum --log /dev/vdb --journal /tmp/journal --part "$part/2" \
+			--target "$target" --target-dm "rep$part" --rep-log "$replog" \
+			--min-states $((min / 2)) --recrash-every "$every" --seed "$seed" \
+			>"/tmp/enum$part.ktap" 2>&1 &
+		pids="$pids $!"
+	done
+	part=1
+	for pid in $pids; do
+		wait "$pid" || rc=1
+		group "crash.enum_seed_${seed}_part_${part}_of_2" cat "/tmp/enum$part.ktap"
+		dmsetup remove "rep$part"
+		part=$((part + 1))
+	done
 	unload_clfs
+	[ "$rc" = 0 ] || echo "clfs-guest: an enumeration failed (its KTAP says why)"
 }
 
 # A power cut: check what the last boot's workload left on vda against its

@@ -46,6 +46,8 @@ static const char usage[] =
 	"\n"
 	"  --min-states N       fail unless at least N states were checked\n"
 	"  --max-states N       stop after N states (default: all)\n"
+	"  --part K/N           only the K-th of N equal ranges of crash points\n"
+	"                       (1-based): N enumerations can share the work\n"
 	"  --recrash-every K    crash every K-th state's recovery again (default 8,\n"
 	"                       0: never)\n"
 	"  --seed N             the random subsets (default 1)\n";
@@ -323,13 +325,15 @@ int main(int argc, char **argv)
 		{ "max-states", required_argument, NULL, 'N' },
 		{ "recrash-every", required_argument, NULL, 'k' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "part", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r = { .recrash_every = 8, .seed = 1 };
 	struct lw_bounds b = { .all_subsets_max = 4, .random_subsets = 4, .torn_points = 3 };
 	const char *log_path = NULL, *journal = NULL;
-	unsigned long min_states = 0;
+	unsigned long min_states = 0, part = 1, parts = 1;
+	size_t first, end;
 	size_t bad_line;
 	time_t t0 = time(NULL);
 	int opt, ret;
@@ -345,6 +349,13 @@ int main(int argc, char **argv)
 		case 'N': r.max_states = strtoul(optarg, NULL, 0); break;
 		case 'k': r.recrash_every = strtoul(optarg, NULL, 0); break;
 		case 's': r.seed = strtoull(optarg, NULL, 0); break;
+		case 'p':
+			if (sscanf(optarg, "%lu/%lu", &part, &parts) != 2 || !part ||
+			    part > parts) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -382,7 +393,11 @@ int main(int argc, char **argv)
 	ret = lw_replayer_init(&r.rep, &r.log, r.target_fd, r.dev_bytes, 4096);
 	if (!ret) {
 		lw_replayer_forget(r.rep, 0, r.dev_bytes / 512);
-		ret = lw_enumerate(&r.log, 0, r.log.nr_entries, &b, check_state, &r);
+		first = r.log.nr_entries * (part - 1) / parts;
+		end = part == parts ? r.log.nr_entries : r.log.nr_entries * part / parts - 1;
+		printf("# crash points from entry %zu to %zu (part %lu of %lu)\n", first, end,
+		       part, parts);
+		ret = lw_enumerate(&r.log, first, end, &b, check_state, &r);
 	}
 	if (ret < 0) {
 		printf("# the enumeration stopped: %s\n", strerror(-ret));
