@@ -30,6 +30,12 @@ for s in $seeds; do
 	cp "$CLFS_OUT/runs/$name/result.ktap" "$results/$name.ktap" 2>/dev/null || true
 	grep -h '^ *# \(crash states\|violations\)' "$results/$name.ktap" >&2 || true
 done
+# The kernel clients' crash test (check.sh's crash stage).
+STAGES=crash "$CLFS_TOP/scripts/check.sh" >"$results/kclients.log" 2>&1 || true
+for r in crash-write crash-verify; do
+	docs+=("$results/$r.ktap")
+	cp "$CLFS_OUT/runs/$r/result.ktap" "$results/$r.ktap" 2>/dev/null || true
+done
 docs+=("$results/powercut.ktap")
 "$CLFS_TOP/scripts/powercut.sh" -n "${CRASH_POWER_CUTS:-200}" -s 7 >"$results/powercut.ktap" || true
 grep -h '^# power cuts' "$results/powercut.ktap" >&2 || true

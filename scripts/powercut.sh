@@ -40,7 +40,8 @@ for i in $(seq 0 "$cuts"); do
 	delay=$(( (RANDOM * 32768 + RANDOM) % max_ms ))
 	args=(-k "$kernel" -n "$name" -t 300)
 	if [ "$i" = 0 ]; then
-		args+=(-d 4M -d 4M)
+		# The log's disk is throttled: writes in flight die with QEMU.
+		args+=(-d 4M:512:virtio:slow -d 4M)
 	else
 		prev=$CLFS_OUT/runs/powercut-$((i - 1))
 		# The acknowledged operations the killed guest printed, whole lines only.

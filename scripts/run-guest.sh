@@ -6,7 +6,7 @@
 #   PLAN                 comma-separated steps, e.g. kunit,utest
 #   -k, --kernel F       debug (default), stock or lts
 #   -n, --name N         run name: logs go to out/runs/N (default: the plan)
-#   -d, --disk SPEC      add a disk: SIZE[:SECTOR][:virtio|nvme][:scratch], e.g. 256M:4096;
+#   -d, --disk SPEC      add a disk: SIZE[:SECTOR][:virtio|nvme][:scratch|slow], e.g. 256M:4096;
 #                        repeatable (default: one 256M virtio disk, 512-byte sectors)
 #   -t, --timeout S      hard limit for the whole guest (default 600)
 #   -i, --interactive    console on this terminal (for the shell step)
@@ -87,10 +87,13 @@ else
 fi
 [ -f /usr/share/qemu/qboot.rom ] && qemu+=(-bios /usr/share/qemu/qboot.rom)
 
-# A disk spec is SIZE[:SECTOR][:virtio|nvme][:scratch]. Only a scratch disk
-# gets cache=unsafe, which drops the guest's flushes: clfs's guarantees are
-# about exactly those. The crash enumeration's disks are scratch: QEMU
+# A disk spec is SIZE[:SECTOR][:virtio|nvme][:scratch|slow]. Only a scratch
+# disk gets cache=unsafe, which drops the guest's flushes: clfs's guarantees
+# are about exactly those. The crash enumeration's disks are scratch: QEMU
 # never stops under them, and the guest rebuilds every crash state itself.
+# A slow disk is throttled to 200 I/Os a second, so that writes wait in
+# QEMU and a power cut (QEMU killed) loses the ones not yet completed: a
+# completed write is in the host's page cache, which outlives QEMU.
 i=0
 for spec in "${disks[@]}"; do
 	IFS=: read -r size sector bus scratch <<<"$spec"
@@ -98,12 +101,14 @@ for spec in "${disks[@]}"; do
 	img=$rundir/disk$i.raw
 	[ -n "$disks_from" ] || truncate -s "$size" "$img"
 	echo "$spec" >>"$rundir/disks"
+	cache=writeback throttle=''
 	case $scratch in
-	'') cache=writeback ;;
+	'') ;;
 	scratch) cache=unsafe ;;
-	*) die "disk option '$scratch' is not 'scratch'" ;;
+	slow) throttle=,throttling.iops-total=200 ;;
+	*) die "disk option '$scratch' is neither 'scratch' nor 'slow'" ;;
 	esac
-	qemu+=(-drive "file=$img,if=none,id=d$i,format=raw,cache=$cache")
+	qemu+=(-drive "file=$img,if=none,id=d$i,format=raw,cache=$cache$throttle")
 	geom="logical_block_size=$sector,physical_block_size=$sector"
 	case $bus in
 	virtio) qemu+=(-device "virtio-blk-pci,drive=d$i,$geom") ;;

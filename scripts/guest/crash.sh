@@ -24,10 +24,10 @@ dm_create() {
 step_crash_enum() {
 	local seed rounds ops min every sz part target replog pids='' rc=0
 	seed=$(crash_arg crash_seed 1)
-	rounds=$(crash_arg crash_rounds 3)
+	rounds=$(crash_arg crash_rounds 4)
 	ops=$(crash_arg crash_ops 12)
 	min=$(crash_arg crash_min_states 1000)
-	every=$(crash_arg crash_recrash_every 16)
+	every=$(crash_arg crash_recrash_every 24)
 	sz=$(blockdev --getsz /dev/vda)
 	load_clfs || return 1
 	dm_create rec "0 $sz log-writes /dev/vda /dev/vdb" || return 1

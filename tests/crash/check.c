@@ -318,10 +318,17 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 				if (c->j->ops[i].stream == stream && c->j->ops[i].lsn == rec.lsn &&
 				    journal_is_record(c->j->ops[i].kind))
 					o = &c->j->ops[i];
-			ret = violation(c, "stream %u: record " LSNF " %s", stream, L(rec.lsn),
+			const struct jop *want0 = next[0] < nrec ? recs[next[0]] : NULL;
+
+			ret = violation(c, "stream %u: record " LSNF " %s (expected " LSNF
+					", op%lld, next; %zu read before it; the stream: first "
+					LSNF ", base " LSNF ", last " LSNF ")", stream, L(rec.lsn),
 					!o ? "was never appended" :
 					"breaks the order of the appends (a record before it is "
-					"missing, or a truncation took it away)");
+					"missing, or a truncation took it away)",
+					L(want0 ? want0->lsn : 0),
+					want0 ? (long long)want0->op : -1LL, nread,
+					L(q.first_lsn), L(q.base_lsn), L(q.last_lsn));
 			goto out;
 		}
 		journal_payload(o->op, stream, o->len, want);
