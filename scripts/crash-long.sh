@@ -5,6 +5,7 @@
 #                              CRASH_ROUNDS (4) rounds of CRASH_OPS (16)
 #                              operations per worker, every crash state checked
 #   CRASH_POWER_CUTS=200       power cuts (scripts/powercut.sh, stock kernel)
+# and the kernel clients' crash test (check.sh's crash stage).
 # Ends with 'N passed, N failed' like make check; the states and cuts
 # counted are in the KTAP diagnostics (out/results/all.ktap).
 . "$(dirname "$0")/lib.sh"
@@ -12,11 +13,15 @@
 seeds=${CRASH_SEEDS:-1 2 3 4 5 6}
 rounds=${CRASH_ROUNDS:-4} ops=${CRASH_OPS:-16}
 results=$CLFS_OUT/results
-rm -rf "$results"
-mkdir -p "$results"
 "$CLFS_TOP/scripts/deps.sh"
 "$CLFS_TOP/scripts/build-kernel.sh" >/dev/null
+# First the kernel clients' crash test (check.sh's crash stage, which
+# starts out/results afresh).
+STAGES=crash "$CLFS_TOP/scripts/check.sh" >"$CLFS_OUT/kclients.log" 2>&1 || true
 docs=()
+for r in crash-write crash-verify; do
+	docs+=("$results/$r.ktap")
+done
 start=$(date +%s)
 # The disks the enumeration rebuilds states on need no flushes (run-guest.sh).
 d=512:virtio:scratch
@@ -29,12 +34,6 @@ for s in $seeds; do
 		crash_enum || true
 	cp "$CLFS_OUT/runs/$name/result.ktap" "$results/$name.ktap" 2>/dev/null || true
 	grep -h '^ *# \(crash states\|violations\)' "$results/$name.ktap" >&2 || true
-done
-# The kernel clients' crash test (check.sh's crash stage).
-STAGES=crash "$CLFS_TOP/scripts/check.sh" >"$results/kclients.log" 2>&1 || true
-for r in crash-write crash-verify; do
-	docs+=("$results/$r.ktap")
-	cp "$CLFS_OUT/runs/$r/result.ktap" "$results/$r.ktap" 2>/dev/null || true
 done
 docs+=("$results/powercut.ktap")
 "$CLFS_TOP/scripts/powercut.sh" -n "${CRASH_POWER_CUTS:-200}" -s 7 >"$results/powercut.ktap" || true
