@@ -48,7 +48,6 @@ static int violation(struct ctx *c, const char *fmt, ...)
 	return 1;
 }
 
-#define LSNF "0x%llx"
 #define L(x) ((unsigned long long)(x))
 
 /* The newest done op of @kind on @stream (any stream if -1), or NULL. */
@@ -105,11 +104,12 @@ static int check_tail(struct ctx *c, uint32_t stream, char kind, uint64_t have)
 			newest_done = v;
 	}
 	if (!issued)
-		return violation(c, "stream %u: %s " LSNF " was never set", stream, what,
+		return violation(c, "stream %u: %s 0x%llx was never set", stream, what,
 				 L(have));
 	if (newest_done != CLFS_LSN_NULL && (have == CLFS_LSN_NULL || have < newest_done))
-		return violation(c, "stream %u: %s " LSNF " is older than the acknowledged "
-				 LSNF, stream, what, L(have), L(newest_done));
+		return violation(c,
+				"stream %u: %s 0x%llx is older than the acknowledged 0x%llx",
+				stream, what, L(have), L(newest_done));
 	return 0;
 }
 
@@ -130,8 +130,9 @@ static int check_restart(struct ctx *c, int m, uint32_t stream, uint64_t restart
 	ctx = clfs_restart_read(m, &rec);
 	if (ctx == -ENODATA) {
 		if (done)
-			return violation(c, "stream %u: acknowledged restart area " LSNF
-					 " (op%llu) is gone", stream, L(done->lsn),
+			return violation(c,
+					"stream %u: acknowledged restart area 0x%llx (op%llu) is gone",
+					stream, L(done->lsn),
 					 (unsigned long long)done->op);
 		return 0;
 	}
@@ -143,18 +144,20 @@ static int check_restart(struct ctx *c, int m, uint32_t stream, uint64_t restart
 		journal_find(c->j, head[1]) : NULL;
 	if (!o || o->kind != 'R' || o->stream != stream ||
 	    (!o->intent_only && o->lsn != rec.lsn))
-		return violation(c, "stream %u: restart area " LSNF " was never written",
+		return violation(c, "stream %u: restart area 0x%llx was never written",
 				 stream, L(rec.lsn));
 	if (done && rec.lsn < done->lsn)
-		return violation(c, "stream %u: restart area " LSNF " is older than the "
-				 "acknowledged " LSNF, stream, L(rec.lsn), L(done->lsn));
+		return violation(c,
+				"stream %u: restart area 0x%llx is older than the acknowledged 0x%llx",
+				stream, L(rec.lsn), L(done->lsn));
 	journal_payload(o->op, stream, o->len, want);
 	if (rec.data_bytes != o->len || memcmp(buf, want, o->len))
-		return violation(c, "stream %u: restart area " LSNF " has the wrong bytes",
+		return violation(c, "stream %u: restart area 0x%llx has the wrong bytes",
 				 stream, L(rec.lsn));
 	if (restart_lsn != rec.lsn)
-		return violation(c, "stream %u: query says restart " LSNF ", read gives "
-				 LSNF, stream, L(restart_lsn), L(rec.lsn));
+		return violation(c,
+				"stream %u: query says restart 0x%llx, read gives 0x%llx",
+				stream, L(restart_lsn), L(rec.lsn));
 	return 0;
 }
 
@@ -282,7 +285,7 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 	if (q.first_lsn != CLFS_LSN_NULL)
 		ctx = clfs_read_record(m, q.first_lsn, CLFS_READ_FORWARD, CLFS_FILTER_ALL, &rec);
 	if (ctx < 0 && q.first_lsn != CLFS_LSN_NULL && ctx != -ENOENT) {
-		ret = violation(c, "stream %u: read at first LSN " LSNF ": %s", stream,
+		ret = violation(c, "stream %u: read at first LSN 0x%llx: %s", stream,
 				L(q.first_lsn), strerror(-ctx));
 		goto out;
 	}
@@ -292,7 +295,7 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 		if (rec.type == CLFS_RECORD_RESTART)
 			continue;
 		if (nread && rec.lsn <= lsns[nread - 1]) {
-			ret = violation(c, "stream %u: LSN " LSNF " after " LSNF, stream,
+			ret = violation(c, "stream %u: LSN 0x%llx after 0x%llx", stream,
 					L(rec.lsn), L(lsns[nread - 1]));
 			goto out;
 		}
@@ -320,12 +323,10 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 					o = &c->j->ops[i];
 			const struct jop *want0 = next[0] < nrec ? recs[next[0]] : NULL;
 
-			ret = violation(c, "stream %u: record " LSNF " %s (expected " LSNF
-					", op%lld, next; %zu read before it; the stream: first "
-					LSNF ", base " LSNF ", last " LSNF ")", stream, L(rec.lsn),
-					!o ? "was never appended" :
-					"breaks the order of the appends (a record before it is "
-					"missing, or a truncation took it away)",
+			ret = violation(c,
+					"stream %u: record 0x%llx %s (expected 0x%llx, op%lld, next; %zu read before it; the stream: first 0x%llx, base 0x%llx, last 0x%llx)",
+					stream, L(rec.lsn), !o ? "was never appended" :
+					"breaks the order of the appends (a record before it is missing, or a truncation took it away)",
 					L(want0 ? want0->lsn : 0),
 					want0 ? (long long)want0->op : -1LL, nread,
 					L(q.first_lsn), L(q.base_lsn), L(q.last_lsn));
@@ -333,19 +334,20 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 		}
 		journal_payload(o->op, stream, o->len, want);
 		if (rec.data_bytes != o->len || memcmp(buf, want, o->len)) {
-			ret = violation(c, "stream %u: record " LSNF " (op%llu) has the wrong bytes",
+			ret = violation(c, "stream %u: record 0x%llx (op%llu) has the wrong bytes",
 					stream, L(rec.lsn), (unsigned long long)o->op);
 			goto out;
 		}
 		if (first && !contains(first->lsns[si], first->nr[si], rec.lsn)) {
-			ret = violation(c, "stream %u: record " LSNF " came back after the first "
-					"recovery dropped it", stream, L(rec.lsn));
+			ret = violation(c,
+					"stream %u: record 0x%llx came back after the first recovery dropped it",
+					stream, L(rec.lsn));
 			goto out;
 		}
 		lsns[nread++] = rec.lsn;
 	}
 	if (ret != -ENODATA) {
-		ret = violation(c, "stream %u: read after " LSNF ": %s", stream,
+		ret = violation(c, "stream %u: read after 0x%llx: %s", stream,
 				L(nread ? lsns[nread - 1] : q.first_lsn), strerror(-ret));
 		goto out;
 	}
@@ -357,9 +359,8 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 			continue;
 		if (pending_x && truncated_by(recs[i], pending_x) && alive[1])
 			continue;
-		ret = violation(c, "stream %u: acknowledged record " LSNF " (op%llu, %c) is "
-				"missing (durable up to " LSNF "; the stream: first " LSNF
-				", base " LSNF ", archive tail " LSNF ", last " LSNF ")",
+		ret = violation(c,
+				"stream %u: acknowledged record 0x%llx (op%llu, %c) is missing (durable up to 0x%llx; the stream: first 0x%llx, base 0x%llx, archive tail 0x%llx, last 0x%llx)",
 				stream, L(recs[i]->lsn), (unsigned long long)recs[i]->op,
 				recs[i]->kind, L(dlsn), L(q.first_lsn), L(q.base_lsn),
 				L(q.archive_tail_lsn), L(q.last_lsn));
@@ -397,8 +398,9 @@ static int check_policies(struct ctx *c, int log)
 		return violation(c, "policy or log query: %s", strerror(-ret));
 	if (p && (!(pol.installed & CLFS_POLICY_MAX_SIZE) || pol.max_containers != p->arg ||
 		  !(pol.installed & CLFS_POLICY_MIN_SIZE) || pol.min_containers != p->len))
-		return violation(c, "acknowledged policies (max %llu, min %u) are not installed "
-				 "(installed 0x%x, max %u, min %u)", L(p->arg), p->len,
+		return violation(c,
+				"acknowledged policies (max %llu, min %u) are not installed (installed 0x%x, max %u, min %u)",
+				L(p->arg), p->len,
 				 pol.installed, pol.max_containers, pol.min_containers);
 	if (p && (info.nr_containers < p->len || info.nr_containers > p->arg))
 		return violation(c, "%u containers, outside the policies' %u..%llu",

@@ -37,8 +37,10 @@ int check_log(const char *dev, const struct journal *j, const bool *done,
 	      const struct check_result *first, struct check_result *out,
 	      char *why, size_t why_bytes);
 
-/* Records missing from the journal (a console cut its last lines) are
- * accepted when their bytes are the workload's for their op number. */
+/*
+ * Records missing from the journal (a console cut its last lines) are
+ * accepted when their bytes are the workload's for their op number.
+ */
 #define CHECK_UNJOURNALED_OK	(1U << 0)
 
 /* check_log_flags() - check_log() with CHECK_* @flags */

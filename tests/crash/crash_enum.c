@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crash_enum: every crash state of a recorded workload, checked.
+ * Every crash state of a recorded workload, checked.
  *
  * The workload ran on a dm-log-writes device whose log is --log. For each
  * crash state lw_enumerate() gives (lw.h states the bound), the state is
@@ -42,7 +42,7 @@ static const char usage[] =
 	"                  --rep-log DEV [options]\n"
 	"\n"
 	"Check every crash state of a workload recorded by dm-log-writes\n"
-	"(tests/crash/crash_enum.c says how). Prints KTAP.\n"
+	"(docs/crash.md says how). Prints KTAP.\n"
 	"\n"
 	"  --min-states N       fail unless at least N states were checked\n"
 	"  --max-states N       stop after N states (default: all)\n"
@@ -340,15 +340,33 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'l': log_path = optarg; break;
-		case 'j': journal = optarg; break;
-		case 't': r.target = optarg; break;
-		case 'T': r.target_dm = optarg; break;
-		case 'r': r.rep_log = optarg; break;
-		case 'n': min_states = strtoul(optarg, NULL, 0); break;
-		case 'N': r.max_states = strtoul(optarg, NULL, 0); break;
-		case 'k': r.recrash_every = strtoul(optarg, NULL, 0); break;
-		case 's': r.seed = strtoull(optarg, NULL, 0); break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'j':
+			journal = optarg;
+			break;
+		case 't':
+			r.target = optarg;
+			break;
+		case 'T':
+			r.target_dm = optarg;
+			break;
+		case 'r':
+			r.rep_log = optarg;
+			break;
+		case 'n':
+			min_states = strtoul(optarg, NULL, 0);
+			break;
+		case 'N':
+			r.max_states = strtoul(optarg, NULL, 0);
+			break;
+		case 'k':
+			r.recrash_every = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			r.seed = strtoull(optarg, NULL, 0);
+			break;
 		case 'p':
 			if (sscanf(optarg, "%lu/%lu", &part, &parts) != 2 || !part ||
 			    part > parts) {
@@ -356,8 +374,12 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
 		}
 	}
 	if (!log_path || !journal || !r.target || !r.target_dm || !r.rep_log ||
@@ -407,13 +429,12 @@ int main(int argc, char **argv)
 	       (unsigned long long)r.log.nr_entries, r.j.nr);
 	printf("# crash states checked: %lu (%lu records read back), of their recovery: %lu\n",
 	       r.states, r.records, r.recrash_states);
-	printf("# offline checks passed: %lu; blocks the checks wrote, restored: %lu; "
-	       "%lu MiB replayed\n",
+	printf("# offline checks passed: %lu; blocks the checks wrote, restored: %lu; %lu MiB replayed\n",
 	       r.offline_ok, r.recovery_writes,
 	       (unsigned long)(lw_replayer_bytes_written(r.rep) >> 20));
 	printf("# violations: %lu; %lds\n", r.violations, (long)(time(NULL) - t0));
-	printf("# seconds per crash state: rebuild %.3f, dm reloads %.3f, offline check %.3f, "
-	       "module check %.3f, read back %.3f\n", r.t_apply / r.states,
+	printf("# seconds per crash state: rebuild %.3f, dm reloads %.3f, offline check %.3f, module check %.3f, read back %.3f\n",
+	       r.t_apply / r.states,
 	       r.t_dm / r.states, r.t_offline / r.states, r.t_check / r.states,
 	       r.t_replog / r.states);
 	printf("%s 1 crash_states_at_least_%lu\n", r.states >= min_states ? "ok" : "not ok",

@@ -324,7 +324,7 @@ static __u64 stream_middle(struct client *c, unsigned int i)
 	return lsns[n / 2];
 }
 
-static void restart(struct client *c, unsigned int i, __u64 base)
+static void write_restart(struct client *c, unsigned int i, __u64 base)
 {
 	unsigned char buf[256];
 	unsigned long long op = op_start();
@@ -338,7 +338,7 @@ static void restart(struct client *c, unsigned int i, __u64 base)
 	if (ret == -ENOSPC)
 		return;
 	if (ret)
-		die("restart write: %s", strerror(-ret));
+		die("writing a restart area: %s", strerror(-ret));
 	ack(op, 'R', stream_ids[i], lsn, base, len);
 }
 
@@ -415,7 +415,7 @@ static void tail_phase(struct client *c, unsigned int round)
 	__u64 last;
 
 	last = stream_last(c, 0);
-	restart(c, 0, last);
+	write_restart(c, 0, last);
 	move_tail(c, 0, 'T', last);
 	last = stream_last(c, 1);
 	move_tail(c, 1, 'B', last);
@@ -424,7 +424,7 @@ static void tail_phase(struct client *c, unsigned int round)
 	last = stream_last(c, 2);
 	move_tail(c, 2, 'B', last);
 	move_tail(c, 2, 'T', last);
-	restart(c, 3, CLFS_LSN_NULL);
+	write_restart(c, 3, CLFS_LSN_NULL);
 	last = stream_last(c, 3);
 	move_tail(c, 3, 'B', last);
 	move_tail(c, 3, 'T', last);
@@ -457,16 +457,36 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "d:j:m:s:r:o:1fh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'd': dev_path = optarg; break;
-		case 'j': journal = optarg; break;
-		case 'm': mark_dev = optarg; break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 'r': rounds = strtoul(optarg, NULL, 0); break;
-		case 'o': ops_per_worker = strtoul(optarg, NULL, 0); break;
-		case '1': serial = 1; break;
-		case 'f': faulty = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		case 'd':
+			dev_path = optarg;
+			break;
+		case 'j':
+			journal = optarg;
+			break;
+		case 'm':
+			mark_dev = optarg;
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			rounds = strtoul(optarg, NULL, 0);
+			break;
+		case 'o':
+			ops_per_worker = strtoul(optarg, NULL, 0);
+			break;
+		case '1':
+			serial = 1;
+			break;
+		case 'f':
+			faulty = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
 		}
 	}
 	if (!dev_path || !journal || optind != argc) {

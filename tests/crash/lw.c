@@ -22,14 +22,14 @@ struct lw_disk_super {
 	uint64_t version;
 	uint64_t nr_entries;
 	uint32_t sectorsize;
-} __attribute__((packed));
+};
 
 struct lw_disk_entry {
 	uint64_t sector;
 	uint64_t nr_sectors;
 	uint64_t flags;
 	uint64_t data_len;
-} __attribute__((packed));
+};
 
 static int size_of(int fd, uint64_t *bytes)
 {
@@ -296,6 +296,16 @@ out:
 	return ret;
 }
 
+/* The states at point @p, if it is in range and not visited already. */
+static int visit(struct walk *w, size_t p, size_t first, size_t end, size_t *last_point,
+		 size_t durable_end)
+{
+	if (p < first || p > end || p == *last_point)
+		return 0;
+	*last_point = p;
+	return point_states(w, p, durable_end);
+}
+
 int lw_enumerate(const struct lw_log *log, size_t first, size_t end,
 		 const struct lw_bounds *b, lw_state_fn fn, void *arg)
 {
@@ -312,30 +322,25 @@ int lw_enumerate(const struct lw_log *log, size_t first, size_t end,
 		ret = -ENOMEM;
 		goto out;
 	}
-#define AT(p) do {							\
-		if ((p) >= first && (p) <= end && (p) != last_point) {	\
-			last_point = (p);				\
-			ret = point_states(&w, (p), durable_end);	\
-			if (ret)					\
-				goto out;				\
-		}							\
-	} while (0)
 	for (size_t i = 0; i < end; i++) {
 		const struct lw_entry *e = &log->entries[i];
 
 		if (e->flags & LW_FLUSH) {
-			if (w.nr_vol)
-				AT(i);		/* the flush in flight */
+			if (w.nr_vol)	/* the flush in flight */
+				ret = visit(&w, i, first, end, &last_point, durable_end);
+			if (ret)
+				goto out;
 			durable_end = i;
 			w.nr_vol = 0;
 		}
 		if (is_write(e) && !(e->flags & LW_FUA))
 			w.vol[w.nr_vol++] = i;
 		if (e->flags & (LW_FLUSH | LW_FUA | LW_MARK))
-			AT(i + 1);
+			ret = visit(&w, i + 1, first, end, &last_point, durable_end);
+		if (ret)
+			goto out;
 	}
-	AT(end);
-#undef AT
+	ret = visit(&w, end, first, end, &last_point, durable_end);
 out:
 	free(w.vol);
 	free(w.pick);
