@@ -32,7 +32,7 @@ while getopts k:n:s:m:h opt; do
 done
 RANDOM=$seed
 cases=() verdicts=() diags=() failed=0 start=$(date +%s)
-journal_re='clfs-journal: [0-9]+ [A-Z] [0-9]+ [0-9a-f]+ [0-9a-f]+ [0-9]+$'
+journal_re='clfs-journal: [0-9]+ [A-Za-z] [0-9]+ [0-9a-f]+ [0-9a-f]+ [0-9]+$'
 
 for i in $(seq 0 "$cuts"); do
 	name=powercut-$i

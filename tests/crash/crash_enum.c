@@ -44,7 +44,8 @@ static const char usage[] =
 	"Check every crash state of a workload recorded by dm-log-writes\n"
 	"(docs/crash.md says how). Prints KTAP.\n"
 	"\n"
-	"  --min-states N       fail unless at least N states were checked\n"
+	"  --min-states N       fail unless at least N states were checked; if the\n"
+	"                       bound gives fewer, take more random subsets a point\n"
 	"  --max-states N       stop after N states (default: all)\n"
 	"  --part K/N           only the K-th of N equal ranges of crash points\n"
 	"                       (1-based): N enumerations can share the work\n"
@@ -229,6 +230,36 @@ static size_t crash_points(const struct lw_log *rl)
 	for (size_t i = 0; i < rl->nr_entries; i++)
 		n += !!(rl->entries[i].flags & (LW_FLUSH | LW_FUA | LW_MARK));
 	return n;
+}
+
+static int count_state(const struct lw_log *log __attribute__((unused)),
+		       const struct lw_state *st __attribute__((unused)), void *arg)
+{
+	++*(unsigned long *)arg;
+	return 0;
+}
+
+/*
+ * How many states lw_enumerate() gives over [first, end) is the workload's:
+ * its threads' timing decides how many volatile writes each point has. If
+ * that is fewer than @min, more random subsets are taken at each point
+ * (doubling up to RANDOM_SUBSETS_MAX) until it is not.
+ */
+#define RANDOM_SUBSETS_MAX	64
+
+static unsigned long widen_bounds(const struct lw_log *log, size_t first, size_t end,
+				  struct lw_bounds *b, unsigned long min)
+{
+	unsigned long n;
+
+	for (;;) {
+		n = 0;
+		if (lw_enumerate(log, first, end, b, count_state, &n) < 0)
+			return 0;
+		if (n >= min || b->random_subsets >= RANDOM_SUBSETS_MAX)
+			return n;
+		b->random_subsets *= 2;
+	}
 }
 
 static int check_state(const struct lw_log *log, const struct lw_state *st, void *arg)
@@ -419,6 +450,8 @@ int main(int argc, char **argv)
 		end = part == parts ? r.log.nr_entries : r.log.nr_entries * part / parts - 1;
 		printf("# crash points from entry %zu to %zu (part %lu of %lu)\n", first, end,
 		       part, parts);
+		printf("# crash states to check: %lu, with %u random subsets a point\n",
+		       widen_bounds(&r.log, first, end, &b, min_states), b.random_subsets);
 		ret = lw_enumerate(&r.log, first, end, &b, check_state, &r);
 	}
 	if (ret < 0) {

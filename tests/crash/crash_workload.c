@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 #include "libclfs.h"
 #include "dm.h"
@@ -97,11 +98,17 @@ static void journal_line(unsigned long long op, char kind, __u32 stream, __u64 l
 		die("journal write: %s", strerror(errno));
 }
 
-/* What an op that may not return could leave behind (journal.h). */
+/*
+ * What an op that may not return could leave behind (journal.h). On a
+ * console the line must have left the guest before the op can reach the
+ * disk: a power cut kills the bytes still in the UART's buffer.
+ */
 static void intent(unsigned long long op, char kind, __u32 stream, __u64 lsn,
 		   __u64 arg, __u32 len)
 {
 	journal_line(op, kind - 'A' + 'a', stream, lsn, arg, len);
+	if (isatty(journal_fd) && tcdrain(journal_fd))
+		die("journal drain: %s", strerror(errno));
 }
 
 /* The op returned: mark, then journal (the order journal.h promises). */
