@@ -299,22 +299,29 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 					L(rec.lsn), L(lsns[nread - 1]));
 			goto out;
 		}
-		for (k = 0; k < 2; k++) {
-			if (!alive[k])
-				continue;
-			while (k == 1 && next[1] < nrec && truncated_by(recs[next[1]], pending_x))
+		if (alive[1])
+			while (next[1] < nrec && truncated_by(recs[next[1]], pending_x))
 				next[1]++;
-			if (next[k] < nrec && recs[next[k]]->lsn == rec.lsn) {
+		for (k = 0; k < 2; k++)
+			if (alive[k] && next[k] < nrec && recs[next[k]]->lsn == rec.lsn)
 				o = recs[next[k]];
-				next[k]++;
-			} else {
-				alive[k] = false;
-			}
-		}
+		/*
+		 * A record whose journal line the cut lost says nothing about
+		 * the candidates: the records journaled around it still come
+		 * in their order.
+		 */
 		if (!o && (c->flags & CHECK_UNJOURNALED_OK) &&
 		    unjournaled_record(c, stream, &rec, buf)) {
 			lsns[nread++] = rec.lsn;
 			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			if (!alive[k])
+				continue;
+			if (next[k] < nrec && recs[next[k]]->lsn == rec.lsn)
+				next[k]++;
+			else
+				alive[k] = false;
 		}
 		if (!o || (!alive[0] && !alive[1])) {
 			for (size_t i = 0; i < c->j->nr && !o; i++)
