@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/clfs.h>
 #include <linux/fs.h>
 #include "check.h"
 #include "dm.h"
@@ -230,6 +231,17 @@ static size_t crash_points(const struct lw_log *rl)
 	for (size_t i = 0; i < rl->nr_entries; i++)
 		n += !!(rl->entries[i].flags & (LW_FLUSH | LW_FUA | LW_MARK));
 	return n;
+}
+
+/* How far the LSNs went: past the log's containers means they recycled. */
+static unsigned long long highest_container(const struct journal *j)
+{
+	uint64_t top = 0;
+
+	for (size_t i = 0; i < j->nr; i++)
+		if (j->ops[i].lsn > top)
+			top = j->ops[i].lsn;
+	return top >> CLFS_LSN_CONTAINER_SHIFT;
 }
 
 static int count_state(const struct lw_log *log __attribute__((unused)),
@@ -458,8 +470,8 @@ int main(int argc, char **argv)
 		printf("# the enumeration stopped: %s\n", strerror(-ret));
 		goto fail;
 	}
-	printf("# recorded: %llu log entries, %zu acknowledged operations\n",
-	       (unsigned long long)r.log.nr_entries, r.j.nr);
+	printf("# recorded: %llu log entries, %zu acknowledged operations, LSNs up to container %llu\n",
+	       (unsigned long long)r.log.nr_entries, r.j.nr, highest_container(&r.j));
 	printf("# crash states checked: %lu (%lu records read back), of their recovery: %lu\n",
 	       r.states, r.records, r.recrash_states);
 	printf("# offline checks passed: %lu; blocks the checks wrote, restored: %lu; %lu MiB replayed\n",

@@ -224,7 +224,8 @@ static void *worker_run(void *arg)
 			ack(op, 'L', sid, last, flushed, 0);
 			continue;
 		}
-		len = PAYLOAD_MIN + rnd(&w->rand) % (pick < 4 ? 1500 : 300);
+		/* Big records now and then: the log must wrap and recycle. */
+		len = PAYLOAD_MIN + rnd(&w->rand) % (pick < 4 ? PAYLOAD_MAX - PAYLOAD_MIN : 1000);
 		flags = pick >= 10 ? CLFS_APPEND_FORCE_FLUSH : 0;
 		if (pick == 1 || pick == 15) {
 			size = len;

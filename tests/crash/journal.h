@@ -46,7 +46,7 @@
 #define JOURNAL_PREFIX		"clfs-journal: "
 #define PAYLOAD_MAGIC		0x434c4a31u	/* "CLJ1" */
 #define PAYLOAD_MIN		16
-#define PAYLOAD_MAX		2048
+#define PAYLOAD_MAX		6144
 #define JOURNAL_NO_MARK		SIZE_MAX
 
 struct jop {
