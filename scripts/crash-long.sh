@@ -4,7 +4,8 @@
 #   CRASH_SEEDS="1 2 3 4 5 6"  one debug guest per seed: the workload with
 #                              CRASH_ROUNDS (4) rounds of CRASH_OPS (16)
 #                              operations per worker, every crash state checked
-#   CRASH_POWER_CUTS=200       power cuts (scripts/powercut.sh, stock kernel)
+#   CRASH_POWER_CUTS=200       power cuts (scripts/powercut.sh, stock kernel),
+#                              in two loops at once (seeds 7 and 8)
 # and the kernel clients' crash test (check.sh's crash stage).
 # Ends with 'N passed, N failed' like make check; the states and cuts
 # counted are in the KTAP diagnostics (out/results/all.ktap).
@@ -35,9 +36,20 @@ for s in $seeds; do
 	cp "$CLFS_OUT/runs/$name/result.ktap" "$results/$name.ktap" 2>/dev/null || true
 	grep -h '^ *# \(crash states\|violations\)' "$results/$name.ktap" >&2 || true
 done
-docs+=("$results/powercut.ktap")
-"$CLFS_TOP/scripts/powercut.sh" -n "${CRASH_POWER_CUTS:-200}" -s 7 >"$results/powercut.ktap" || true
-grep -h '^# power cuts' "$results/powercut.ktap" >&2 || true
+# Two power-cut loops at once, one per host core: a booting guest keeps
+# one vCPU busy. The second starts from the first's initramfs, once built.
+cuts=${CRASH_POWER_CUTS:-200}
+docs+=("$results/powercut-a.ktap" "$results/powercut-b.ktap")
+"$CLFS_TOP/scripts/powercut.sh" -n $((cuts - cuts / 2)) -s 7 -p powercut-a \
+	>"$results/powercut-a.ktap" &
+a=$!
+until [ -e "$CLFS_OUT/runs/powercut-a-0/console.log" ] || ! kill -0 $a 2>/dev/null; do
+	sleep 1
+done
+"$CLFS_TOP/scripts/powercut.sh" -n $((cuts / 2)) -s 8 -p powercut-b \
+	-i "$CLFS_OUT/runs/powercut-a-0/initramfs.cpio.gz" >"$results/powercut-b.ktap" || true
+wait $a || true
+grep -h '^# power cuts' "$results/powercut-a.ktap" "$results/powercut-b.ktap" >&2 || true
 log "crash-long done in $(( $(date +%s) - start ))s"
 python3 "$CLFS_TOP/scripts/ktap.py" summary --kunit-dir "$(dirname "$(kunit_py)")" \
 	--save "$results/all.ktap" "${docs[@]}"

@@ -254,10 +254,12 @@ static int count_state(const struct lw_log *log __attribute__((unused)),
 /*
  * How many states lw_enumerate() gives over [first, end) is the workload's:
  * its threads' timing decides how many volatile writes each point has. If
- * that is fewer than @min, more random subsets are taken at each point
- * (doubling up to RANDOM_SUBSETS_MAX) until it is not.
+ * that is fewer than @min, the bound widens until it is not: more random
+ * subsets at each point (doubling up to RANDOM_SUBSETS_MAX), then every
+ * subset of ever more volatile writes (up to ALL_SUBSETS_MAX).
  */
 #define RANDOM_SUBSETS_MAX	64
+#define ALL_SUBSETS_MAX		8
 
 static unsigned long widen_bounds(const struct lw_log *log, size_t first, size_t end,
 				  struct lw_bounds *b, unsigned long min)
@@ -268,9 +270,14 @@ static unsigned long widen_bounds(const struct lw_log *log, size_t first, size_t
 		n = 0;
 		if (lw_enumerate(log, first, end, b, count_state, &n) < 0)
 			return 0;
-		if (n >= min || b->random_subsets >= RANDOM_SUBSETS_MAX)
+		if (n >= min)
 			return n;
-		b->random_subsets *= 2;
+		if (b->random_subsets < RANDOM_SUBSETS_MAX)
+			b->random_subsets *= 2;
+		else if (b->all_subsets_max < ALL_SUBSETS_MAX)
+			b->all_subsets_max++;
+		else
+			return n;
 	}
 }
 
@@ -375,7 +382,7 @@ int main(int argc, char **argv)
 	struct run r = { .recrash_every = 8, .seed = 1 };
 	struct lw_bounds b = { .all_subsets_max = 4, .random_subsets = 4, .torn_points = 3 };
 	const char *log_path = NULL, *journal = NULL;
-	unsigned long min_states = 0, part = 1, parts = 1;
+	unsigned long min_states = 0, part = 1, parts = 1, nr_states;
 	size_t first, end;
 	size_t bad_line;
 	time_t t0 = time(NULL);
@@ -462,8 +469,9 @@ int main(int argc, char **argv)
 		end = part == parts ? r.log.nr_entries : r.log.nr_entries * part / parts - 1;
 		printf("# crash points from entry %zu to %zu (part %lu of %lu)\n", first, end,
 		       part, parts);
-		printf("# crash states to check: %lu, with %u random subsets a point\n",
-		       widen_bounds(&r.log, first, end, &b, min_states), b.random_subsets);
+		nr_states = widen_bounds(&r.log, first, end, &b, min_states);
+		printf("# crash states to check: %lu; the bound: every subset of up to %u volatile writes, else %u random ones\n",
+		       nr_states, b.all_subsets_max, b.random_subsets);
 		ret = lw_enumerate(&r.log, first, end, &b, check_state, &r);
 	}
 	if (ret < 0) {
