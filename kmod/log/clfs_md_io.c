@@ -128,9 +128,15 @@ int clfs_md_commit(struct clfs_log *log)
 	log->md_next->generation = log->md->generation + 1;
 	ret = clfs_md_validate(log->md_next);
 	if (ret) {
-		/* The engine built metadata it would refuse to read: a bug. */
-		WARN_ONCE(1, "clfs: %s: refusing to commit invalid metadata (%d)\n",
-			  log->name, ret);
+		/*
+		 * The engine built metadata it would refuse to read: a bug, or
+		 * a value carried in from the device that recovery should
+		 * have refused. Not a WARN: with panic_on_warn a device's
+		 * content must not take the machine down. Nothing was
+		 * written: md, on disk and in memory, is unchanged.
+		 */
+		pr_err_ratelimited("%s: refusing to commit invalid metadata (%d)\n",
+				   log->name, ret);
 		return -EUCLEAN;
 	}
 	ret = clfs_md_write_copy(log->storage, log->md_next, log->md_buf);

@@ -47,6 +47,7 @@
 
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "clfs_stream.h"
 
@@ -365,6 +366,14 @@ static int clfs_read_forward(struct clfs_read_ctx *c, struct clfs_record *out)
 		idx = 0;
 		if (blk_lsn == CLFS_LSN_INVALID)
 			return -ENODATA;
+		/*
+		 * In a multiplexed log the next record of the stream may be
+		 * the whole log away, past every other stream's blocks: the
+		 * walk must die with its caller. The current record has not
+		 * moved, so nothing is lost.
+		 */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 	}
 }
 
@@ -399,6 +408,9 @@ static int clfs_read_chain(struct clfs_read_ctx *c, struct clfs_record *out)
 			return 0;
 		}
 		lsn = clfs_read_chain_next(c, r);
+		/* A chain of records of filtered types can be as long. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 	}
 }
 

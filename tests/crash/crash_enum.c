@@ -244,9 +244,10 @@ static unsigned long long highest_container(const struct journal *j)
 	return top >> CLFS_LSN_CONTAINER_SHIFT;
 }
 
-static int count_state(const struct lw_log *log __attribute__((unused)),
-		       const struct lw_state *st __attribute__((unused)), void *arg)
+static int count_state(const struct lw_log *log, const struct lw_state *st, void *arg)
 {
+	(void)log;
+	(void)st;
 	++*(unsigned long *)arg;
 	return 0;
 }

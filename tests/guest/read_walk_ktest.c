@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest test: a forward read of one stream of a multiplexed log walks
+ * every other stream's block between two of its records, one read each.
+ * SIGKILL must end that walk at the block it is reading, not after the
+ * whole log.
+ *
+ * The log sits on a dm-linear device over the test disk. The killed
+ * reader is caught inside its walk by suspending the device: its next
+ * block read waits there, in state D, until the device resumes, and the
+ * reads the device then completes are what the walk did after the kill.
+ * Device-mapper and dmsetup are in the debug guest only, hence a ktest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/fs.h>
+
+#include "kselftest_harness.h"
+#include "libclfs.h"
+#include "test_util.h"
+
+#define DM_NAME		"clfs-walk"
+#define DM_DEV		"/dev/mapper/" DM_NAME
+#define OTHER_BLOCKS	600	/* stream 1's blocks between stream 0's records */
+#define AFTER_KILL_MAX	4	/* reads: the one in flight, and its pair */
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* Reads the device-mapper device has completed (/sys/dev/block/M:m/stat). */
+static long long dm_reads(void)
+{
+	char path[64];
+	long long reads = -1;
+	struct stat st;
+	FILE *f;
+
+	if (stat(DM_DEV, &st))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/stat", major(st.st_rdev),
+		 minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &reads) != 1)
+		reads = -1;
+	fclose(f);
+	return reads;
+}
+
+/* The state letter of /proc/@pid/stat: 'D' while it waits for a read. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+FIXTURE(walk) {
+	int ctl, log, s[2], m[2];
+	__u64 first, second;
+};
+
+FIXTURE_SETUP(walk)
+{
+	struct clfs_log_params p = {
+		.container_bytes = 1 << 20, .nr_containers = 4,
+		.flags = CLFS_LOG_MULTIPLEXED,
+	};
+	unsigned char data[64];
+	struct iovec iov = { data, sizeof(data) };
+	__u64 size, lsn, flushed;
+	__u32 id[2];
+	int fd, i;
+
+	self->log = -1;
+	fd = open(disk(), O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &size));
+	close(fd);
+	sh("dmsetup remove " DM_NAME " >/dev/null 2>&1");
+	ASSERT_EQ(0, sh("dmsetup create %s --noudevsync --table '0 %llu linear %s 0' && dmsetup mknodes %s",
+			DM_NAME, (unsigned long long)size / 512, disk(), DM_NAME));
+	self->ctl = clfs_open_control(NULL);
+	ASSERT_LE(0, self->ctl);
+	ASSERT_EQ(0, clfs_log_create(self->ctl, DM_DEV, &p));
+	self->log = clfs_log_open(self->ctl, DM_DEV, 0);
+	ASSERT_LE(0, self->log);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, clfs_stream_create(self->log, &id[i]));
+		self->s[i] = clfs_stream_open(self->log, id[i]);
+		ASSERT_LE(0, self->s[i]);
+		self->m[i] = clfs_marshal_create(self->s[i], 4096, 4, 0);
+		ASSERT_LE(0, self->m[i]);
+	}
+	memset(data, 0x5a, sizeof(data));
+	/* Stream 0, then a block of stream 1 at a time, then stream 0. */
+	ASSERT_EQ(0, clfs_append(self->m[0], &iov, 1, CLFS_RECORD_DATA,
+				 CLFS_APPEND_FORCE_APPEND, CLFS_LSN_NULL, CLFS_LSN_NULL,
+				 &self->first));
+	for (i = 0; i < OTHER_BLOCKS; i++)
+		ASSERT_EQ(0, clfs_append(self->m[1], &iov, 1, CLFS_RECORD_DATA,
+					 CLFS_APPEND_FORCE_APPEND, CLFS_LSN_NULL,
+					 CLFS_LSN_NULL, &lsn));
+	ASSERT_EQ(0, clfs_append(self->m[0], &iov, 1, CLFS_RECORD_DATA,
+				 CLFS_APPEND_FORCE_FLUSH, CLFS_LSN_NULL, CLFS_LSN_NULL,
+				 &self->second));
+	ASSERT_EQ(0, clfs_flush(self->m[1], CLFS_LSN_NULL, &flushed));
+}
+
+FIXTURE_TEARDOWN(walk)
+{
+	int i;
+
+	sh("dmsetup resume " DM_NAME " >/dev/null 2>&1");
+	if (self->log >= 0) {
+		for (i = 0; i < 2; i++) {
+			close(self->m[i]);
+			close(self->s[i]);
+		}
+		close(self->log);
+		clfs_log_delete(self->ctl, DM_DEV);
+	}
+	close(self->ctl);
+	sh("dmsetup remove " DM_NAME " >/dev/null 2>&1");
+}
+
+/* Without a signal, the walk reads every block between the two records. */
+TEST_F(walk, forward_read_walks_the_other_streams_blocks)
+{
+	unsigned char buf[256];
+	struct clfs_ioc_record rec;
+	long long before;
+	int ctx;
+
+	clfs_record_init(&rec, buf, sizeof(buf));
+	ctx = clfs_read_record(self->m[0], self->first, CLFS_READ_FORWARD,
+			       CLFS_FILTER_ALL, &rec);
+	ASSERT_LE(0, ctx);
+	before = dm_reads();
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, clfs_read_next(ctx, &rec));
+	EXPECT_EQ(self->second, rec.lsn);
+	EXPECT_LE(before + OTHER_BLOCKS, dm_reads());
+	close(ctx);
+}
+
+/* SIGKILL ends it at the block it is reading. */
+TEST_F(walk, sigkill_ends_the_forward_walk)
+{
+	unsigned char buf[256];
+	struct clfs_ioc_record rec;
+	long long before, after;
+	int go[2], ready[2], status, ctx, i;
+	char c = 0;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		clfs_record_init(&rec, buf, sizeof(buf));
+		ctx = clfs_read_record(self->m[0], self->first, CLFS_READ_FORWARD,
+				       CLFS_FILTER_ALL, &rec);
+		if (ctx < 0 || write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(2);
+		clfs_read_next(ctx, &rec);
+		_exit(1);	/* the walk ended by itself: SIGKILL came too late */
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, sh("dmsetup suspend " DM_NAME));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	/* Caught in the walk: waiting for a block the suspended device holds. */
+	for (i = 0; i < 500 && proc_state(pid) != 'D'; i++)
+		usleep(10000);
+	ASSERT_EQ('D', proc_state(pid));
+	before = dm_reads();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(0, sh("dmsetup resume " DM_NAME));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	after = dm_reads();
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	TH_LOG("reads after the kill: %lld (the walk is %d blocks)", after - before,
+	       OTHER_BLOCKS);
+	EXPECT_GE(AFTER_KILL_MAX, after - before);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+TEST_HARNESS_MAIN
