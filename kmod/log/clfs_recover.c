@@ -25,6 +25,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 #include "clfs_log.h"
@@ -100,7 +101,8 @@ static int clfs_recover_truncation(struct clfs_log *log,
  * @end_lsn: receives the first position without a valid block
  * @max_epoch: receives the highest epoch seen (metadata or blocks)
  *
- * Return: 0, or a negative errno for an I/O or allocation failure.
+ * Return: 0, or a negative errno for an I/O or allocation failure; -EINTR
+ * on a fatal signal.
  */
 int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 {
@@ -152,6 +154,11 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 		min_epoch = blk.epoch;
 		epoch = max(epoch, blk.epoch);
 		lsn = clfs_blk_next_lsn(md, &blk);
+		/* The walk is as long as the log: an open must die with its caller. */
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		cond_resched();
 	}
 	kvfree(buf);

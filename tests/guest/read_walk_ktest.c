@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest test: a forward read of one stream of a multiplexed log walks
- * every other stream's block between two of its records, one read each.
- * SIGKILL must end that walk at the block it is reading, not after the
+ * every other stream's block between two of its records, one read each,
+ * and the open of a log walks every block from its recovery start.
+ * SIGKILL must end such a walk at the block it is reading, not after the
  * whole log.
  *
  * The log sits on a dm-linear device over the test disk. The killed
@@ -31,7 +32,8 @@
 #define DM_NAME		"clfs-walk"
 #define DM_DEV		"/dev/mapper/" DM_NAME
 #define OTHER_BLOCKS	600	/* stream 1's blocks between stream 0's records */
-#define AFTER_KILL_MAX	4	/* reads: the one in flight, and its pair */
+/* Reads after the kill: the one in flight, the metadata's, a block's. */
+#define AFTER_KILL_MAX	8
 
 static int sh(const char *fmt, ...)
 {
@@ -148,8 +150,8 @@ FIXTURE_TEARDOWN(walk)
 			close(self->s[i]);
 		}
 		close(self->log);
-		clfs_log_delete(self->ctl, DM_DEV);
 	}
+	clfs_log_delete(self->ctl, DM_DEV);
 	close(self->ctl);
 	sh("dmsetup remove " DM_NAME " >/dev/null 2>&1");
 }
@@ -174,50 +176,111 @@ TEST_F(walk, forward_read_walks_the_other_streams_blocks)
 	close(ctx);
 }
 
-/* SIGKILL ends it at the block it is reading. */
-TEST_F(walk, sigkill_ends_the_forward_walk)
+/*
+ * Run @walk in a child, catch it waiting for a read of the suspended
+ * device, SIGKILL it, resume the device: the reads completed after the
+ * kill.
+ */
+struct walk_args {
+	int ctl, m;
+	__u64 first;
+};
+
+static long long reads_after_kill(struct __test_metadata *_metadata,
+				  const struct walk_args *a,
+				  void (*walk)(const struct walk_args *a, int ready, int go))
 {
-	unsigned char buf[256];
-	struct clfs_ioc_record rec;
 	long long before, after;
-	int go[2], ready[2], status, ctx, i;
+	int go[2], ready[2], status, i;
 	char c = 0;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe(go));
-	ASSERT_EQ(0, pipe(ready));
+	if (pipe(go) || pipe(ready))
+		return -1;
 	pid = fork();
-	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		clfs_record_init(&rec, buf, sizeof(buf));
-		ctx = clfs_read_record(self->m[0], self->first, CLFS_READ_FORWARD,
-				       CLFS_FILTER_ALL, &rec);
-		if (ctx < 0 || write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(2);
-		clfs_read_next(ctx, &rec);
+		walk(a, ready[1], go[0]);
 		_exit(1);	/* the walk ended by itself: SIGKILL came too late */
 	}
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(0, sh("dmsetup suspend " DM_NAME));
-	ASSERT_EQ(1, write(go[1], "g", 1));
+	EXPECT_LE(0, pid);
+	EXPECT_EQ(1, read(ready[0], &c, 1));
+	EXPECT_EQ(0, sh("dmsetup suspend " DM_NAME));
+	EXPECT_EQ(1, write(go[1], "g", 1));
 	/* Caught in the walk: waiting for a block the suspended device holds. */
 	for (i = 0; i < 500 && proc_state(pid) != 'D'; i++)
 		usleep(10000);
-	ASSERT_EQ('D', proc_state(pid));
+	EXPECT_EQ('D', proc_state(pid));
 	before = dm_reads();
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(0, sh("dmsetup resume " DM_NAME));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, kill(pid, SIGKILL));
+	EXPECT_EQ(0, sh("dmsetup resume " DM_NAME));
+	EXPECT_EQ(pid, waitpid(pid, &status, 0));
 	after = dm_reads();
-	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
-	TH_LOG("reads after the kill: %lld (the walk is %d blocks)", after - before,
-	       OTHER_BLOCKS);
-	EXPECT_GE(AFTER_KILL_MAX, after - before);
 	close(go[0]);
 	close(go[1]);
 	close(ready[0]);
 	close(ready[1]);
+	return after - before;
+}
+
+static void forward_walk(const struct walk_args *a, int ready, int go)
+{
+	unsigned char buf[256];
+	struct clfs_ioc_record rec;
+	char c;
+	int ctx;
+
+	clfs_record_init(&rec, buf, sizeof(buf));
+	ctx = clfs_read_record(a->m, a->first, CLFS_READ_FORWARD, CLFS_FILTER_ALL, &rec);
+	if (ctx < 0 || write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(2);
+	clfs_read_next(ctx, &rec);
+}
+
+/* SIGKILL ends a forward read at the block it is reading. */
+TEST_F(walk, sigkill_ends_the_forward_walk)
+{
+	struct walk_args a = { .m = self->m[0], .first = self->first };
+	long long n = reads_after_kill(_metadata, &a, forward_walk);
+
+	TH_LOG("reads after the kill: %lld (the walk is %d blocks)", n, OTHER_BLOCKS);
+	EXPECT_LE(0, n);
+	EXPECT_GE(AFTER_KILL_MAX, n);
+}
+
+static void open_walk(const struct walk_args *a, int ready, int go)
+{
+	char c;
+
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(2);
+	clfs_log_open(a->ctl, DM_DEV, 0);
+}
+
+/* SIGKILL ends the open's recovery walk at the block it is reading. */
+TEST_F(walk, sigkill_ends_the_recovery_walk)
+{
+	struct walk_args a = { .ctl = self->ctl };
+	long long n;
+	int fd, i;
+
+	/* Closed by every opener: the next open recovers it from the device. */
+	for (i = 0; i < 2; i++) {
+		close(self->m[i]);
+		close(self->s[i]);
+	}
+	close(self->log);
+	self->log = -1;
+	n = reads_after_kill(_metadata, &a, open_walk);
+	TH_LOG("reads after the kill: %lld (the log has %d blocks)", n, OTHER_BLOCKS + 2);
+	EXPECT_LE(0, n);
+	EXPECT_GE(AFTER_KILL_MAX, n);
+	/* Nothing of the killed open stays behind: the log opens and deletes. */
+	fd = clfs_log_open(self->ctl, DM_DEV, 0);
+	EXPECT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(0, clfs_log_delete(self->ctl, DM_DEV));
 }
 
 TEST_HARNESS_MAIN
