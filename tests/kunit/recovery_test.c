@@ -404,6 +404,55 @@ static void clfs_recovery_last_possible_epoch_refuses_read_write(struct kunit *t
 }
 
 /*
+ * The same for the metadata generation: a copy of the log's own metadata
+ * but for a generation a session's commits could overflow, its crc
+ * recomputed. The log opens read-only and reads; a read-write open is
+ * refused with -EUCLEAN and a message, not a WARN from the first commit.
+ */
+static void clfs_recovery_generation_at_its_limit_refuses_read_write(struct kunit *test)
+{
+	unsigned int sector = tl_param_sector(test);
+	struct tl *tl = tl_new_log(test, sector, CB, 2, 2);
+	struct clfs_md *md = kunit_kzalloc(test, sizeof(*md), GFP_KERNEL);
+	struct clfs_log_info info;
+	u64 gen = U64_MAX - U32_MAX + 1;
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_close(tl);
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	memcpy(md, tl->log->md, sizeof(*md));
+	tl_close(tl);
+	md->generation = gen;
+	n = clfs_md_encode(md, tl->data, CLFS_MD_COPY_BYTES);
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
+					       clfs_md_copy_offset(clfs_md_copy_of_generation(gen)),
+					       tl->data, n), 0);
+
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.generation, gen);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
+	tl_close(tl);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EUCLEAN);
+	KUNIT_EXPECT_NULL(test, tl->log);
+	/* Below the limit (the same copy, so 2 below) it is a log like any other. */
+	md->generation = gen - 2;
+	n = clfs_md_encode(md, tl->data, CLFS_MD_COPY_BYTES);
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
+					       clfs_md_copy_offset(clfs_md_copy_of_generation(gen - 2)),
+					       tl->data, n), 0);
+	KUNIT_ASSERT_EQ(test, tl_open(tl, 0), 0);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_GT(test, info.generation, gen - 2);
+}
+
+/*
  * Recovery itself crashes: the metadata commit that starts the new epoch
  * fails or is torn. The next open must find the same end, and orphans
  * beyond it must stay dead through the sessions that follow.
@@ -969,6 +1018,8 @@ static struct kunit_case clfs_recovery_cases[] = {
 	KUNIT_CASE_PARAM(clfs_recovery_failed_write_ends_the_log,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_last_possible_epoch_refuses_read_write,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_recovery_generation_at_its_limit_refuses_read_write,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_crash_in_epoch_commit_then_open_again,
 			 open_fault_gen_params),
