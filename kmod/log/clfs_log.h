@@ -91,7 +91,8 @@ struct clfs_blkidx {
  *	them (kmod/stream/clfs_reserve.c)
  * @lock: protects the fields below
  * @open_blk: the block being filled, at most one (see clfs_write.c)
- * @head_lsn: where the next block starts (after @open_blk, if any)
+ * @head_lsn: where the next block to be submitted starts: @open_blk's
+ *	position while one is open
  * @inflight: submitted blocks not yet completed, in LSN order
  * @completed_lsn: every block before this position has completed
  * @durable_lsn: every block before this position is durable

@@ -293,9 +293,39 @@ static void clfs_read_deliver(struct clfs_read_ctx *c,
 }
 
 /*
+ * Where a forward walk goes after the block ending at @from: the stream's
+ * next block of records. The block index (clfs_blkidx.c) knows it without
+ * reading the other streams' blocks between, which in a multiplexed log
+ * may be most of the log. Blocks not yet submitted are not indexed: the
+ * head, read first, stands for them, since a block submitted since then
+ * starts at it or later and is indexed before the head moves. md_lock
+ * keeps the index from being trimmed past @from during the search; below
+ * the recovery start @from itself is returned, and the walk reports that
+ * it fell behind.
+ */
+static u64 clfs_read_next_block(struct clfs_read_ctx *c, u64 from)
+{
+	struct clfs_log *log = clfs_read_log(c);
+	u64 head, lsn;
+	bool found;
+
+	spin_lock_irq(&log->lock);
+	head = log->head_lsn;
+	spin_unlock_irq(&log->lock);
+	mutex_lock(&log->md_lock);
+	if (from < log->md->recovery_lsn || from >= head) {
+		mutex_unlock(&log->md_lock);
+		return from;
+	}
+	found = clfs_blkidx_find_stream(&log->blkidx, from, clfs_read_stream_id(c), &lsn);
+	mutex_unlock(&log->md_lock);
+	return found ? min(lsn, head) : head;
+}
+
+/*
  * The stream's next record after the current one, of a wanted type:
- * through the rest of the block, then block by block along the log,
- * skipping other streams' blocks, holes left by set end of log and
+ * through the rest of the block, then from block to block of the stream
+ * (clfs_read_next_block()), past holes left by set end of log and
  * truncation records (of no type a filter can ask for).
  */
 static int clfs_read_forward(struct clfs_read_ctx *c, struct clfs_record *out)
@@ -366,11 +396,11 @@ static int clfs_read_forward(struct clfs_read_ctx *c, struct clfs_record *out)
 		idx = 0;
 		if (blk_lsn == CLFS_LSN_INVALID)
 			return -ENODATA;
+		blk_lsn = clfs_read_next_block(c, blk_lsn);
 		/*
-		 * In a multiplexed log the next record of the stream may be
-		 * the whole log away, past every other stream's blocks: the
-		 * walk must die with its caller. The current record has not
-		 * moved, so nothing is lost.
+		 * The stream's own blocks can hold nothing the filter wants
+		 * for as long as the log: the walk must die with its caller.
+		 * The current record has not moved, so nothing is lost.
 		 */
 		if (fatal_signal_pending(current))
 			return -EINTR;

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest test: a forward read of one stream of a multiplexed log walks
- * every other stream's block between two of its records, one read each,
- * and the open of a log walks every block from its recovery start.
- * SIGKILL must end such a walk at the block it is reading, not after the
- * whole log.
+ * Guest test: how far a read walks, and that SIGKILL ends a long walk.
  *
- * The log sits on a dm-linear device over the test disk. The killed
- * reader is caught inside its walk by suspending the device: its next
- * block read waits there, in state D, until the device resumes, and the
- * reads the device then completes are what the walk did after the kill.
+ * A forward read of one stream of a multiplexed log finds the stream's
+ * next block in the block index, without reading the other streams'
+ * blocks between (it used to read every one). A walk can still be as
+ * long as the log: over the stream's own blocks when the filter wants
+ * none of their records, and the open of a log over every block from its
+ * recovery start. SIGKILL must end such a walk at the block it is
+ * reading.
+ *
+ * The log sits on a dm-linear device over the test disk, and the reads
+ * counted are the device's. A walk is caught by suspending the device:
+ * its next block read waits there, in state D, until the device resumes,
+ * and the reads the device then completes are what it did after the kill.
  * Device-mapper and dmsetup are in the debug guest only, hence a ktest.
  */
 #include <errno.h>
@@ -31,9 +35,12 @@
 
 #define DM_NAME		"clfs-walk"
 #define DM_DEV		"/dev/mapper/" DM_NAME
-#define OTHER_BLOCKS	600	/* stream 1's blocks between stream 0's records */
+#define OTHER_BLOCKS	600	/* stream 1's blocks after stream 0's first record */
+#define OWN_BLOCKS	600	/* then stream 0's, of restart-type records */
 /* Reads after the kill: the one in flight, the metadata's, a block's. */
 #define AFTER_KILL_MAX	8
+/* Reads of a forward step over the other streams: its block, and its pair. */
+#define STEP_READS_MAX	4
 
 static int sh(const char *fmt, ...)
 {
@@ -89,7 +96,7 @@ static char proc_state(pid_t pid)
 
 FIXTURE(walk) {
 	int ctl, log, s[2], m[2];
-	__u64 first, second;
+	__u64 first, own, second;
 };
 
 FIXTURE_SETUP(walk)
@@ -125,7 +132,11 @@ FIXTURE_SETUP(walk)
 		ASSERT_LE(0, self->m[i]);
 	}
 	memset(data, 0x5a, sizeof(data));
-	/* Stream 0, then a block of stream 1 at a time, then stream 0. */
+	/*
+	 * A data record of stream 0, a block of stream 1 at a time, a
+	 * block of stream 0's restart-type records at a time, and stream
+	 * 0's second data record.
+	 */
 	ASSERT_EQ(0, clfs_append(self->m[0], &iov, 1, CLFS_RECORD_DATA,
 				 CLFS_APPEND_FORCE_APPEND, CLFS_LSN_NULL, CLFS_LSN_NULL,
 				 &self->first));
@@ -133,6 +144,13 @@ FIXTURE_SETUP(walk)
 		ASSERT_EQ(0, clfs_append(self->m[1], &iov, 1, CLFS_RECORD_DATA,
 					 CLFS_APPEND_FORCE_APPEND, CLFS_LSN_NULL,
 					 CLFS_LSN_NULL, &lsn));
+	for (i = 0; i < OWN_BLOCKS; i++) {
+		ASSERT_EQ(0, clfs_append(self->m[0], &iov, 1, CLFS_RECORD_RESTART,
+					 CLFS_APPEND_FORCE_APPEND, CLFS_LSN_NULL,
+					 CLFS_LSN_NULL, &lsn));
+		if (!i)
+			self->own = lsn;
+	}
 	ASSERT_EQ(0, clfs_append(self->m[0], &iov, 1, CLFS_RECORD_DATA,
 				 CLFS_APPEND_FORCE_FLUSH, CLFS_LSN_NULL, CLFS_LSN_NULL,
 				 &self->second));
@@ -156,12 +174,16 @@ FIXTURE_TEARDOWN(walk)
 	sh("dmsetup remove " DM_NAME " >/dev/null 2>&1");
 }
 
-/* Without a signal, the walk reads every block between the two records. */
-TEST_F(walk, forward_read_walks_the_other_streams_blocks)
+/*
+ * From the first record the next is the first restart-type one, past the
+ * other stream's blocks: a step of a read or two, not OTHER_BLOCKS. With
+ * a filter for data, the walk reads every block of the stream's own.
+ */
+TEST_F(walk, forward_read_skips_the_other_streams_blocks_unread)
 {
 	unsigned char buf[256];
 	struct clfs_ioc_record rec;
-	long long before;
+	long long before, after;
 	int ctx;
 
 	clfs_record_init(&rec, buf, sizeof(buf));
@@ -171,8 +193,21 @@ TEST_F(walk, forward_read_walks_the_other_streams_blocks)
 	before = dm_reads();
 	ASSERT_LE(0, before);
 	ASSERT_EQ(0, clfs_read_next(ctx, &rec));
+	after = dm_reads();
+	EXPECT_EQ(self->own, rec.lsn);
+	TH_LOG("reads of the step over %d blocks of another stream: %lld", OTHER_BLOCKS,
+	       after - before);
+	EXPECT_GE(STEP_READS_MAX, after - before);
+	close(ctx);
+
+	clfs_record_init(&rec, buf, sizeof(buf));
+	ctx = clfs_read_record(self->m[0], self->first, CLFS_READ_FORWARD,
+			       CLFS_FILTER_DATA, &rec);
+	ASSERT_LE(0, ctx);
+	before = dm_reads();
+	ASSERT_EQ(0, clfs_read_next(ctx, &rec));
 	EXPECT_EQ(self->second, rec.lsn);
-	EXPECT_LE(before + OTHER_BLOCKS, dm_reads());
+	EXPECT_LE(before + OWN_BLOCKS, dm_reads());
 	close(ctx);
 }
 
@@ -232,19 +267,19 @@ static void forward_walk(const struct walk_args *a, int ready, int go)
 	int ctx;
 
 	clfs_record_init(&rec, buf, sizeof(buf));
-	ctx = clfs_read_record(a->m, a->first, CLFS_READ_FORWARD, CLFS_FILTER_ALL, &rec);
+	ctx = clfs_read_record(a->m, a->first, CLFS_READ_FORWARD, CLFS_FILTER_DATA, &rec);
 	if (ctx < 0 || write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
 		_exit(2);
 	clfs_read_next(ctx, &rec);
 }
 
-/* SIGKILL ends a forward read at the block it is reading. */
+/* SIGKILL ends a forward read over the stream's own blocks at the one it reads. */
 TEST_F(walk, sigkill_ends_the_forward_walk)
 {
 	struct walk_args a = { .m = self->m[0], .first = self->first };
 	long long n = reads_after_kill(_metadata, &a, forward_walk);
 
-	TH_LOG("reads after the kill: %lld (the walk is %d blocks)", n, OTHER_BLOCKS);
+	TH_LOG("reads after the kill: %lld (the walk is %d blocks)", n, OWN_BLOCKS);
 	EXPECT_LE(0, n);
 	EXPECT_GE(AFTER_KILL_MAX, n);
 }
@@ -273,7 +308,8 @@ TEST_F(walk, sigkill_ends_the_recovery_walk)
 	close(self->log);
 	self->log = -1;
 	n = reads_after_kill(_metadata, &a, open_walk);
-	TH_LOG("reads after the kill: %lld (the log has %d blocks)", n, OTHER_BLOCKS + 2);
+	TH_LOG("reads after the kill: %lld (the log has %d blocks)", n,
+	       OTHER_BLOCKS + OWN_BLOCKS + 2);
 	EXPECT_LE(0, n);
 	EXPECT_GE(AFTER_KILL_MAX, n);
 	/* Nothing of the killed open stays behind: the log opens and deletes. */
