@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make crash-long: the crash tests' long campaign (docs/crash.md).
-#   CRASH_SEEDS="1 2 3 4 5 6"  one debug guest per seed: the workload with
+#   CRASH_SEEDS="1 2 3 4 5 6 7" one debug guest per seed: the workload with
 #                              CRASH_ROUNDS (4) rounds of CRASH_OPS (16)
 #                              operations per worker, every crash state checked
 #   CRASH_POWER_CUTS=200       power cuts (scripts/powercut.sh, stock kernel),
@@ -11,7 +11,7 @@
 # counted are in the KTAP diagnostics (out/results/all.ktap).
 . "$(dirname "$0")/lib.sh"
 
-seeds=${CRASH_SEEDS:-1 2 3 4 5 6}
+seeds=${CRASH_SEEDS:-1 2 3 4 5 6 7}
 rounds=${CRASH_ROUNDS:-4} ops=${CRASH_OPS:-16}
 results=$CLFS_OUT/results
 "$CLFS_TOP/scripts/deps.sh"
