@@ -221,7 +221,7 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 	struct clfs_stream_info q;
 	struct clfs_ioc_record rec;
 	size_t nrec = 0, nread = 0, k, n = 0, next[2] = { 0, 0 };
-	bool alive[2] = { true, true };
+	bool alive[2] = { true, true }, match[2];
 	uint64_t *lsns = NULL;
 	int s, m = -1, ctx = -1, ret;
 
@@ -302,9 +302,11 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 		if (alive[1])
 			while (next[1] < nrec && truncated_by(recs[next[1]], pending_x))
 				next[1]++;
-		for (k = 0; k < 2; k++)
-			if (alive[k] && next[k] < nrec && recs[next[k]]->lsn == rec.lsn)
+		for (k = 0; k < 2; k++) {
+			match[k] = alive[k] && next[k] < nrec && recs[next[k]]->lsn == rec.lsn;
+			if (match[k])
 				o = recs[next[k]];
+		}
 		/*
 		 * A record whose journal line the cut lost says nothing about
 		 * the candidates: the records journaled around it still come
@@ -316,9 +318,7 @@ static int check_stream(struct ctx *c, int log, uint32_t stream, uint64_t dlsn,
 			continue;
 		}
 		for (k = 0; k < 2; k++) {
-			if (!alive[k])
-				continue;
-			if (next[k] < nrec && recs[next[k]]->lsn == rec.lsn)
+			if (match[k])
 				next[k]++;
 			else
 				alive[k] = false;

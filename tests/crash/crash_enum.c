@@ -46,7 +46,7 @@ static const char usage[] =
 	"(docs/crash.md says how). Prints KTAP.\n"
 	"\n"
 	"  --min-states N       fail unless at least N states were checked; if the\n"
-	"                       bound gives fewer, take more random subsets a point\n"
+	"                       bound gives fewer, widen it (docs/crash.md)\n"
 	"  --max-states N       stop after N states (default: all)\n"
 	"  --part K/N           only the K-th of N equal ranges of crash points\n"
 	"                       (1-based): N enumerations can share the work\n"
