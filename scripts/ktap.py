@@ -7,8 +7,9 @@
       framed on its results port becomes a subtest; two more cases say
       whether the guest ended by itself and whether the kernel log is free
       of panics, oopses, BUG/WARN, KASAN, lockdep, hung tasks and leaks.
-  ktap.py doc NAME [ok|not ok CASE]...
-      A small KTAP document for a host-side check.
+  ktap.py doc NAME [ok|not_ok|'#' CASE]...
+      A small KTAP document for a host-side check; a '#' pair is a
+      diagnostic line, shown with the case after it.
   ktap.py summary --kunit-dir DIR FILE...
       Nest every document as a subtest of one run, parse it with the
       kernel's own kunit_parser (tools/testing/kunit in DIR), print its
@@ -191,10 +192,14 @@ def cmd_guest(args):
 
 def cmd_doc(args):
     cases = list(zip(args.cases[0::2], args.cases[1::2]))
-    lines = ['KTAP version 1', f'1..{len(cases)}']
-    for i, (verdict, case) in enumerate(cases, 1):
-        lines.append(f'{verdict.replace("_", " ")} {i} {case}')
-    print('\n'.join(lines))
+    lines, num = [], 0
+    for verdict, case in cases:
+        if verdict == '#':              # a diagnostic for the next case
+            lines.append(f'# {case}')
+            continue
+        num += 1
+        lines.append(f'{verdict.replace("_", " ")} {num} {case}')
+    print('\n'.join(['KTAP version 1', f'1..{num}'] + lines))
     return 0
 
 
