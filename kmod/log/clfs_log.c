@@ -190,6 +190,11 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 		ret = -EUCLEAN;
 		goto fail;
 	}
+	if (!log->read_only) {
+		ret = clfs_recover_check_end(log, end);
+		if (ret)
+			goto fail;
+	}
 	ret = clfs_log_init_writer(log, end);
 	if (ret)
 		goto fail;

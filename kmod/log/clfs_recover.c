@@ -170,6 +170,46 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 }
 
 /**
+ * clfs_recover_check_end() - may a session write after this recovered end?
+ * @log: the log, recovered
+ * @end_lsn: the end clfs_recover() found
+ *
+ * A stream's base, archive tail and restart area are committed only once
+ * every record up to them is durable, so each lies below the end of a log
+ * that lost nothing. One at or beyond the end names records that were on
+ * the device and are gone (a damaged block cut the scan short): a session
+ * appending there would give its records LSNs below the stream's start,
+ * acknowledged and unreadable. Such a log can still be read.
+ *
+ * Return: 0, or -EUCLEAN (one kernel message) if a stream's value lies
+ * at or beyond @end_lsn.
+ */
+int clfs_recover_check_end(const struct clfs_log *log, u64 end_lsn)
+{
+	static const char *const names[] = { "base", "archive tail",
+					      "restart area" };
+	const struct clfs_md *md = log->md;
+	u32 i, k;
+
+	for (i = 0; i < CLFS_MAX_STREAMS; i++) {
+		const struct clfs_md_stream *st = &md->streams[i];
+		const u64 v[] = { st->base_lsn, st->archive_tail_lsn,
+				  st->restart_lsn };
+
+		if (st->state != CLFS_STREAM_ACTIVE)
+			continue;
+		for (k = 0; k < ARRAY_SIZE(v); k++) {
+			if (v[k] == CLFS_LSN_NULL || v[k] < end_lsn)
+				continue;
+			pr_err("%s: stream %u's %s %#llx is not below the end of the log %#llx: blocks it needs are missing; the log can only be opened read-only\n",
+			       log->name, i, names[k], v[k], end_lsn);
+			return -EUCLEAN;
+		}
+	}
+	return 0;
+}
+
+/**
  * clfs_log_read_block() - read one durable block back
  * @log: an open log
  * @lsn: the block's LSN (record index 0)
