@@ -12,8 +12,9 @@
 #   crash     kernel threads append, the guest stopped mid-way, recovery
 #             (not run by default: make crash-long runs it; enum and
 #             powercut prove more)
-#   enum      every crash state of a recorded workload (dm-log-writes), and
-#             a fault at every I/O of a short one (scripts/guest/crash.sh)
+#   enum      every crash state of a recorded workload (dm-log-writes), a
+#             fault at every I/O of a short one, and a corrupted-image
+#             campaign (crash_corrupt) (scripts/guest/crash.sh)
 #   powercut  QEMU killed at random moments, 20 times (scripts/powercut.sh)
 #   demo      the main job (make run): a clfsctl session, a crash, and no
 #             acknowledged record lost
@@ -119,7 +120,8 @@ stage_crash() {
 # Crash enumeration and faults, bounded (make crash-long runs the long ones).
 stage_enum() {
 	local d=512:virtio:scratch
-	guest enum debug crash_enum,faults -t 900 \
+	guest enum debug crash_enum,faults,corrupt -t 1200 \
+		--cmdline "clfs.corrupt_variants=${CORRUPT_VARIANTS:-160}" \
 		-d 4M -d 64M:$d -d 4M:$d -d 4M:$d -d 32M:$d -d 32M:$d
 }
 stage_powercut() {

@@ -159,3 +159,26 @@ ktap_faults() {
 	if [ "$1" -ge 20 ]; then echo "ok 1 fault_points_at_least_20"; else echo "not ok 1 fault_points_at_least_20"; fi
 	if [ "$2" = 0 ]; then echo "ok 2 every_fault_point_keeps_what_was_acknowledged"; else echo "not ok 2 every_fault_point_keeps_what_was_acknowledged"; fi
 }
+
+# The corrupted-image campaign: the crash workload leaves a valid log on
+# vda (one worker at a time, so the same log from run to run: several
+# streams, restart areas, a truncation, recycled containers), and
+# crash_corrupt opens, reads and writes a thousand mutations of it.
+step_corrupt() {
+	local n seed rc=0
+	n=$(crash_arg corrupt_variants 1000)
+	seed=$(crash_arg corrupt_seed 1)
+	load_clfs || return 1
+	dd if=/dev/zero of=/dev/vda bs=1M count=4 conv=fsync 2>/dev/null || return 1
+	crash_workload --dev /dev/vda --journal /tmp/cjournal --seed 1 --rounds 3 \
+		--ops 10 --serial >/tmp/corrupt-base.out 2>&1 || {
+		cat /tmp/corrupt-base.out
+		return 1
+	}
+	echo "clfs-guest: corrupted-image campaign: $n variants, seed $seed"
+	crash_corrupt --dev /dev/vda --journal /tmp/cjournal --variants "$n" \
+		--seed "$seed" >/tmp/corrupt.ktap 2>&1 || rc=1
+	group "corrupt.images_seed_$seed" cat /tmp/corrupt.ktap
+	unload_clfs
+	[ "$rc" = 0 ] || echo "clfs-guest: the campaign failed (its KTAP says why)"
+}
