@@ -125,7 +125,7 @@ struct campaign {
 	int fd;
 	u8 *base, *img;
 	u64 bytes;
-	u32 sector, seed_crc;
+	u32 seed_crc;
 	struct base_blk *blks;
 	unsigned int nr_blks;
 	u64 *used_sectors;	/* sectors that hold something */
@@ -133,7 +133,7 @@ struct campaign {
 	struct journal j;
 	u32 streams[8];
 	unsigned int nr_streams;
-	u64 rnd;
+	uint64_t rnd;
 	/* the variant */
 	char what[160];
 	u64 forged_lo, forged_hi;	/* LSNs of a block forged with a valid crc */
@@ -160,10 +160,7 @@ static void hit(struct campaign *c, const struct field *f)
 
 static u64 rnd(struct campaign *c)
 {
-	c->rnd ^= c->rnd >> 12;
-	c->rnd ^= c->rnd << 25;
-	c->rnd ^= c->rnd >> 27;
-	return c->rnd * 0x2545f4914f6cdd1dULL;
+	return journal_rand(&c->rnd);
 }
 
 static void violation(struct campaign *c, const char *fmt, ...)
@@ -218,7 +215,6 @@ static int scan_base(struct campaign *c)
 		fprintf(stderr, "crash_corrupt: %s: no usable metadata: %s\n", c->dev, log.why);
 		return ret ? ret : -EUCLEAN;
 	}
-	c->sector = log.md->geo.sector_bytes;
 	c->log_bytes = log.md->geo.data_start_bytes +
 		       (u64)log.md->geo.nr_slots * log.md->geo.container_bytes;
 	if (c->log_bytes > c->bytes)

@@ -74,10 +74,7 @@ static void die(const char *fmt, ...)
 
 static uint64_t rnd(uint64_t *x)
 {
-	*x ^= *x >> 12;
-	*x ^= *x << 25;
-	*x ^= *x >> 27;
-	return *x * 0x2545f4914f6cdd1dULL;
+	return journal_rand(x);
 }
 
 static unsigned long long op_start(void)

@@ -7,8 +7,7 @@
 #include <string.h>
 #include "journal.h"
 
-/* xorshift64*: the record's bytes depend on its op number only. */
-static uint64_t next_rand(uint64_t *x)
+uint64_t journal_rand(uint64_t *x)
 {
 	*x ^= *x >> 12;
 	*x ^= *x << 25;
@@ -25,7 +24,7 @@ void journal_payload(uint64_t op, uint32_t stream, uint32_t len, void *buf)
 
 	memcpy(p, head, sizeof(head));
 	for (i = sizeof(head); i < len; i++)
-		p[i] = (uint8_t)next_rand(&x);
+		p[i] = (uint8_t)journal_rand(&x);
 }
 
 static int cmp_op(const void *a, const void *b)

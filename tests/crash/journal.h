@@ -65,6 +65,12 @@ struct journal {
 	size_t nr;
 };
 
+/*
+ * journal_rand() - xorshift64*: the next number of the sequence in @x (not
+ * zero). A record's bytes come from it, seeded by its op number alone.
+ */
+uint64_t journal_rand(uint64_t *x);
+
 /* journal_payload() - the bytes of op @op's record of @len bytes in @stream */
 void journal_payload(uint64_t op, uint32_t stream, uint32_t len, void *buf);
 
