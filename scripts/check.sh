@@ -121,7 +121,7 @@ stage_crash() {
 stage_enum() {
 	local d=512:virtio:scratch
 	guest enum debug crash_enum,faults,corrupt -t 1200 \
-		--cmdline "clfs.corrupt_variants=${CORRUPT_VARIANTS:-160}" \
+		--cmdline "clfs.corrupt_variants=${CORRUPT_VARIANTS:-1000} clfs.corrupt_devs=vda,vdc" \
 		-d 4M -d 64M:$d -d 4M:$d -d 4M:$d -d 32M:$d -d 32M:$d
 }
 stage_powercut() {

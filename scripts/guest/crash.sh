@@ -160,25 +160,47 @@ ktap_faults() {
 	if [ "$2" = 0 ]; then echo "ok 2 every_fault_point_keeps_what_was_acknowledged"; else echo "not ok 2 every_fault_point_keeps_what_was_acknowledged"; fi
 }
 
-# The corrupted-image campaign: the crash workload leaves a valid log on
-# vda (one worker at a time, so the same log from run to run: several
-# streams, restart areas, a truncation, recycled containers), and
-# crash_corrupt opens, reads and writes a thousand mutations of it.
+# The corrupted-image campaign, one part per disk of clfs.corrupt_devs
+# (default vda), all at once (a part per vCPU): the crash workload leaves a
+# valid log on the disk (one worker at a time: several streams, restart
+# areas, a truncation, recycled containers), and crash_corrupt opens, reads
+# and writes its share of clfs.corrupt_variants mutations of it, with seed
+# clfs.corrupt_seed + the part's index.
 step_corrupt() {
-	local n seed rc=0
+	local n seed devs nparts part dev pids='' rc=0
 	n=$(crash_arg corrupt_variants 1000)
 	seed=$(crash_arg corrupt_seed 1)
+	devs=$(crash_arg corrupt_devs vda | tr , ' ')
+	nparts=$(echo "$devs" | wc -w)
 	load_clfs || return 1
-	dd if=/dev/zero of=/dev/vda bs=1M count=4 conv=fsync 2>/dev/null || return 1
-	crash_workload --dev /dev/vda --journal /tmp/cjournal --seed 1 --rounds 3 \
-		--ops 10 --serial >/tmp/corrupt-base.out 2>&1 || {
-		cat /tmp/corrupt-base.out
-		return 1
-	}
-	echo "clfs-guest: corrupted-image campaign: $n variants, seed $seed"
-	crash_corrupt --dev /dev/vda --journal /tmp/cjournal --variants "$n" \
-		--seed "$seed" >/tmp/corrupt.ktap 2>&1 || rc=1
-	group "corrupt.images_seed_$seed" cat /tmp/corrupt.ktap
+	echo "clfs-guest: corrupted-image campaign: $n variants on $devs, seed $seed"
+	part=0
+	for dev in $devs; do
+		corrupt_part "/dev/$dev" "$part" $((n / nparts + (part < n % nparts))) \
+			$((seed + part)) &
+		pids="$pids $!"
+		part=$((part + 1))
+	done
+	part=0
+	for pid in $pids; do
+		wait "$pid" || rc=1
+		group "corrupt.images_seed_$((seed + part))" cat "/tmp/corrupt$part.ktap"
+		part=$((part + 1))
+	done
 	unload_clfs
 	[ "$rc" = 0 ] || echo "clfs-guest: the campaign failed (its KTAP says why)"
+}
+
+# corrupt_part DEV PART VARIANTS SEED: one part of the campaign, its KTAP
+# in /tmp/corruptPART.ktap.
+corrupt_part() {
+	local out=/tmp/corrupt$2.ktap
+	dd if=/dev/zero of="$1" bs=1M count=4 conv=fsync 2>/dev/null || {
+		echo "not ok 1 zeroing $1" >"$out"
+		return 1
+	}
+	crash_workload --dev "$1" --journal "/tmp/cjournal$2" --seed 1 --rounds 3 \
+		--ops 10 --serial >"$out" 2>&1 || return 1
+	crash_corrupt --dev "$1" --journal "/tmp/cjournal$2" --variants "$3" \
+		--seed "$4" >"$out" 2>&1
 }
