@@ -93,4 +93,5 @@ fuzz() {
 
 fuzz fuzz_md fuzz_metadata $((1 + 16896 + 64))
 fuzz fuzz_blk fuzz_block 20000
+fuzz fuzz_walk fuzz_recovery_walk $((8 * 12))
 finish
