@@ -13,7 +13,7 @@ BENCH_RECOVERY_MIB ?= 1000
 OUT	?= $(CURDIR)/out
 export CLFS_OUT := $(OUT)
 
-.PHONY: help deps kernel module userspace check check-fresh run shell suite kunit utest ktest bench profile crash crash-long clean
+.PHONY: help deps kernel module userspace check check-fresh run shell suite kunit utest ktest bench profile crash crash-long fuzz-long clean
 
 help:
 	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
@@ -39,6 +39,8 @@ help:
 ##              workload, a fault at every I/O, 20 power cuts (docs/crash.md)
 ##   crash-long the long campaign: CRASH_SEEDS enumerations (default 1..6) of a
 ##              larger workload, CRASH_POWER_CUTS=200 power cuts
+##   fuzz-long  the fuzz targets of tests/host for FUZZ_LONG_SECONDS=600 each and
+##              CORRUPT_LONG_VARIANTS=5000 corrupted images in the debug guest
 ##   shell      an interactive shell in a guest with clfs.ko and two disks
 ##   module     build clfs.ko for KERNEL=debug|stock|lts (W=1, no warnings)
 ##   kernel     build (or reuse) the cached debug kernel
@@ -94,6 +96,9 @@ crash: deps
 
 crash-long: deps
 	@scripts/crash-long.sh
+
+fuzz-long: deps
+	@scripts/fuzz-long.sh
 
 shell: deps
 	@scripts/run-guest.sh --kernel $(KERNEL) --name shell --interactive \
