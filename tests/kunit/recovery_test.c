@@ -453,6 +453,56 @@ static void clfs_recovery_generation_at_its_limit_refuses_read_write(struct kuni
 }
 
 /*
+ * A damaged block cuts recovery short of a stream's base: the metadata
+ * says the stream starts in the third block, and the second one's crc no
+ * longer matches. A session appending at the recovered end would give its
+ * records LSNs below the stream's base, acknowledged and unreadable. The
+ * log opens read-only; a read-write open is refused with -EUCLEAN. Found
+ * by the corrupted-image campaign (tests/crash/corrupt.c), which saw such
+ * an append acknowledged and then not read back.
+ */
+static void clfs_recovery_base_beyond_a_damaged_block_refuses_read_write(struct kunit *test)
+{
+	unsigned int sector = tl_param_sector(test);
+	struct tl *tl = tl_new_log(test, sector, CB, 2, 2);
+	struct clfs_md *md = kunit_kzalloc(test, sizeof(*md), GFP_KERNEL);
+	struct clfs_log_info info;
+	struct tl_blk b;
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_close(tl);
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	memcpy(md, tl->log->md, sizeof(*md));
+	tl_close(tl);
+	md->generation++;
+	md->streams[0].base_lsn = tl->blks[2].lsn;
+	md->streams[0].last_lsn = tl->blks[2].lsn + SMALL_RECS - 1;
+	n = clfs_md_encode(md, tl->data, CLFS_MD_COPY_BYTES);
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
+					       clfs_md_copy_offset(clfs_md_copy_of_generation(md->generation)),
+					       tl->data, n), 0);
+	b = tl->blks[1];
+	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, b.dev_offset, tl->buf, sector), 0);
+	((u8 *)tl->buf)[sector / 2] ^= 0x5a;
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, b.dev_offset, tl->buf, sector), 0);
+
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, 1ULL);
+	tl_close(tl);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EUCLEAN);
+	KUNIT_EXPECT_NULL(test, tl->log);
+	/* The block repaired, the same metadata opens read-write. */
+	((u8 *)tl->buf)[sector / 2] ^= 0x5a;
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, b.dev_offset, tl->buf, sector), 0);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), 0);
+}
+
+/*
  * Recovery itself crashes: the metadata commit that starts the new epoch
  * fails or is torn. The next open must find the same end, and orphans
  * beyond it must stay dead through the sessions that follow.
@@ -1020,6 +1070,8 @@ static struct kunit_case clfs_recovery_cases[] = {
 	KUNIT_CASE_PARAM(clfs_recovery_last_possible_epoch_refuses_read_write,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_generation_at_its_limit_refuses_read_write,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_recovery_base_beyond_a_damaged_block_refuses_read_write,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_crash_in_epoch_commit_then_open_again,
 			 open_fault_gen_params),
