@@ -383,6 +383,7 @@ static void clfs_recovery_last_possible_epoch_refuses_read_write(struct kunit *t
 
 	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
 	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	/* A byte of the first record header: inside what the crc covers. */
 	b = tl->blks[1];
 	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, b.dev_offset, tl->buf,
 					       sector), 0);
@@ -485,9 +486,10 @@ static void clfs_recovery_base_beyond_a_damaged_block_refuses_read_write(struct 
 	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
 					       clfs_md_copy_offset(clfs_md_copy_of_generation(md->generation)),
 					       tl->data, n), 0);
+	/* A byte of the first record header: inside what the crc covers. */
 	b = tl->blks[1];
 	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, b.dev_offset, tl->buf, sector), 0);
-	((u8 *)tl->buf)[sector / 2] ^= 0x5a;
+	((u8 *)tl->buf)[sizeof(struct clfs_blk_disk)] ^= 0x5a;
 	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, b.dev_offset, tl->buf, sector), 0);
 
 	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
@@ -497,7 +499,7 @@ static void clfs_recovery_base_beyond_a_damaged_block_refuses_read_write(struct 
 	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EUCLEAN);
 	KUNIT_EXPECT_NULL(test, tl->log);
 	/* The block repaired, the same metadata opens read-write. */
-	((u8 *)tl->buf)[sector / 2] ^= 0x5a;
+	((u8 *)tl->buf)[sizeof(struct clfs_blk_disk)] ^= 0x5a;
 	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, b.dev_offset, tl->buf, sector), 0);
 	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), 0);
 }
