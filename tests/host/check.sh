@@ -73,7 +73,7 @@ subtest offline_checker "$B/offline_test"
 # fuzz TARGET NAME MAX_LEN
 fuzz() {
 	local target=$1 name=$2 max_len=$3 corpus=$B/corpus/$1 log=$B/$1.log
-	mkdir -p "$corpus"
+	mkdir -p "$corpus" "$B/seeds/${target#fuzz_}"
 	"$B/$target" -max_total_time="$FUZZ_SECONDS" -max_len="$max_len" \
 		-timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 		-artifact_prefix="$B/$target-" "$corpus" "$B/seeds/${target#fuzz_}" \
