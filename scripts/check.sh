@@ -157,7 +157,7 @@ stage_fresh() {
 
 start=$(date +%s)
 for s in $STAGES; do
-	log "=== stage $s"
+	log "=== stage $s (at $(( $(date +%s) - start ))s)"
 	"stage_$s"
 done
 log "all stages done in $(( $(date +%s) - start ))s"

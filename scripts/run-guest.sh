@@ -59,6 +59,11 @@ debug) kernel=$("$CLFS_TOP/scripts/build-kernel.sh")/arch/x86/boot/bzImage ;;
 stock|lts) kernel=$("$CLFS_TOP/scripts/fetch-kernels.sh" "$flavour" | sed -n 2p) ;;
 *) die "unknown kernel '$flavour' (debug, stock or lts)" ;;
 esac
+# Guests started side by side share the module and test builds under
+# $CLFS_OUT: one builds while the others wait, then finds them up to date.
+mkdir -p "$CLFS_OUT"
+exec 8>"$CLFS_OUT/.guest-build.lock"
+flock 8
 [ -n "$initramfs" ] || modtree=$("$CLFS_TOP/scripts/build-module.sh" "$flavour")
 rundir=$CLFS_OUT/runs/$name
 rm -rf "$rundir"
@@ -75,6 +80,7 @@ if [ -n "$initramfs" ]; then
 else
 	"$CLFS_TOP/scripts/make-initramfs.sh" "$flavour" "$modtree" "$rundir/initramfs.cpio.gz"
 fi
+exec 8>&-
 
 # shellcheck disable=SC2054 # commas inside QEMU arguments are QEMU's
 qemu=(qemu-system-x86_64 -machine pc -smp 2 -m 2048 -nodefaults -no-reboot
