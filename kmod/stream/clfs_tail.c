@@ -31,6 +31,7 @@
 
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include "clfs_stream.h"
@@ -530,6 +531,9 @@ static int clfs_tail_restart_before(struct clfs_marshal *m, u64 restart,
 
 	while (restart != CLFS_LSN_NULL && restart != CLFS_LSN_INVALID &&
 	       restart > end) {
+		/* A read per restart area, as many as the client wrote. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		ret = clfs_read_prev_lsn(m, restart, &restart);
 		if (ret)
 			return ret;
