@@ -512,8 +512,9 @@ const struct command attach_command = {
 	.usage =
 	"usage: clfsctl [--device PATH] [--json] attach [OPTIONS] DEVICE\n"
 	"\n"
-	"Open the log on DEVICE (a block device) and keep it open, with no\n"
-	"process holding it, under a name with a node /dev/clfs-logs/NAME.\n"
+	"Open the log on DEVICE (a block device or a storage driver's\n"
+	"target) and keep it open, with no process holding it, under a name\n"
+	"with a node /dev/clfs-logs/NAME.\n"
 	"Any process the node's owner, group and mode allow then opens the\n"
 	"log through it without CAP_SYS_ADMIN: every online command takes\n"
 	"NAME (or the node's path) in place of DEVICE, and in C open(2) of\n"

@@ -382,9 +382,10 @@ const struct command create_command = {
 	.usage =
 	"usage: clfsctl [--device PATH] [--json] create [OPTIONS] DEVICE\n"
 	"\n"
-	"Format DEVICE (a block device) as a new, empty clfs log through the\n"
-	"loaded module. The log is laid out in equal-size containers after a\n"
-	"metadata area; the device's sector size (512 or 4096) is the log's.\n"
+	"Format DEVICE (a block device, or a storage driver's target such as\n"
+	"memdev:t1) as a new, empty clfs log through the loaded module. The\n"
+	"log is laid out in equal-size containers after a metadata area;\n"
+	"the device's sector size (512 or 4096) is the log's.\n"
 	"A dedicated log has one stream, stream 0; a multiplexed log starts\n"
 	"with none (clfsctl streams create). An archived log keeps records\n"
 	"until its archive tail moves (clfsctl archive-tail), an ephemeral\n"

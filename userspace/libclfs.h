@@ -71,9 +71,10 @@ int clfs_get_version(int ctl_fd, struct clfs_version *ver);
 int clfs_abi_compatible(const struct clfs_version *ver);
 
 /**
- * clfs_log_create() - format a block device as a new log
+ * clfs_log_create() - format a device as a new log
  * @ctl_fd: descriptor from clfs_open_control()
- * @dev: path of the block device, e.g. "/dev/vdb"
+ * @dev: path of the block device, e.g. "/dev/vdb", or a storage driver's
+ *	target, e.g. "memdev:t1" (docs/storage.md)
  * @p: the log's geometry and kind (its reserved fields must be zero)
  *
  * Whatever the device held is lost, including an earlier log.
@@ -82,15 +83,16 @@ int clfs_abi_compatible(const struct clfs_version *ver);
  * CLFS_PATH_MAX; -EOPNOTSUPP for a sector size other than 512 or 4096;
  * -ENOSPC if the containers do not fit on the device; -EBUSY if the device
  * is in use; -EPERM without CAP_SYS_ADMIN; -EIO; -ENOENT or -ENOTBLK for a
- * path that is not a block device.
+ * path that is not a block device; -ENODEV for a target whose driver is
+ * not loaded.
  */
 int clfs_log_create(int ctl_fd, const char *dev,
 		    const struct clfs_log_params *p);
 
 /**
- * clfs_log_open() - open the log on a block device
+ * clfs_log_open() - open the log on a device
  * @ctl_fd: descriptor from clfs_open_control()
- * @dev: path of the block device
+ * @dev: path of the block device, or a storage driver's target
  * @flags: 0, or CLFS_OPEN_READ_ONLY to write nothing and refuse changes
  *
  * The first open of a device recovers the log if writable (crash
@@ -108,9 +110,9 @@ int clfs_log_create(int ctl_fd, const char *dev,
 int clfs_log_open(int ctl_fd, const char *dev, unsigned int flags);
 
 /**
- * clfs_log_delete() - erase the log on a block device that is not open
+ * clfs_log_delete() - erase the log on a device that is not open
  * @ctl_fd: descriptor from clfs_open_control()
- * @dev: path of the block device
+ * @dev: path of the block device, or a storage driver's target
  *
  * Both metadata copies are overwritten: the device no longer opens as a
  * log (-ENODATA).
@@ -126,9 +128,9 @@ int clfs_log_delete(int ctl_fd, const char *dev);
 #define CLFS_NODE_DIR		"/dev/" CLFS_LOG_DIR "/"
 
 /**
- * clfs_log_attach() - keep the log on a block device open under a name
+ * clfs_log_attach() - keep the log on a device open under a name
  * @ctl_fd: descriptor from clfs_open_control()
- * @dev: path of the block device
+ * @dev: path of the block device, or a storage driver's target
  * @name: the name, 1 to CLFS_NAME_MAX - 1 of [A-Za-z0-9_.-], not starting
  *	with '.'; NULL or "" for the device's kernel name (e.g. "vdb")
  * @flags: 0, or CLFS_OPEN_READ_ONLY: the node then opens only read-only

@@ -61,7 +61,7 @@ const char *err_text(enum err_ctx ctx, int err)
 			return "the log is being detached";
 		return "no such device";
 	case ENODEV:
-		return "no such device";
+		return "no such device, or no storage driver of that name is loaded";
 	case E2BIG:
 		return "record larger than a block of the marshalling area (see --block-size)";
 	case EMFILE:

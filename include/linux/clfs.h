@@ -26,7 +26,12 @@
  *   -ERANGE      (set size) a size outside the size policies
  *   -EINPROGRESS (log full) an event will answer the call later
  *
- * Sharing (docs/sharing.md): a log is one object per block device. A
+ * Devices are named by targets (docs/storage.md): a block device's path,
+ * "/dev/vdb", or a storage driver's "NAME:ARG", e.g. "memdev:t1"; an
+ * unknown driver name gives -ENODEV. Storage drivers plug in through
+ * <linux/clfs_storage.h>.
+ *
+ * Sharing (docs/sharing.md): a log is one object per device. A
  * clfs_log_open() of a device whose log is already open, by another kernel
  * client, a process or an attachment, returns that same log with one more
  * reference, so every client shares its streams, write path and group

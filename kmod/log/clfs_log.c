@@ -236,14 +236,14 @@ fail:
 EXPORT_SYMBOL_IF_KUNIT(clfs_log_open_on);
 
 /**
- * clfs_log_create() - format a block device as an empty clfs log
- * @path: the block device, e.g. "/dev/vdb"; opened exclusively while
- *	formatting
+ * clfs_log_create() - format a device as an empty clfs log
+ * @path: a block device ("/dev/vdb") or a storage driver's target
+ *	("memdev:t1"); opened exclusively while formatting
  * @params: container size, number of containers, dedicated or
  *	multiplexed, ephemeral or archived
  *
  * Whatever the device held is lost. The sector size is the device's
- * logical block size.
+ * (for a block device, its logical block size).
  *
  * Return: 0, or a negative errno (see <linux/clfs.h>).
  */
@@ -254,7 +254,7 @@ int clfs_log_create(const char *path, const struct clfs_log_params *params)
 
 	if (!path || !params)
 		return -EINVAL;
-	s = clfs_bdev_open(path, 0);
+	s = clfs_storage_open(path, 0);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	ret = clfs_log_create_on(s, params);
@@ -264,8 +264,9 @@ int clfs_log_create(const char *path, const struct clfs_log_params *params)
 EXPORT_SYMBOL_GPL(clfs_log_create);
 
 /**
- * clfs_log_delete() - erase the clfs log on a block device
- * @path: the block device; opened exclusively, so not while the log is open
+ * clfs_log_delete() - erase the clfs log on a device
+ * @path: a block device or a storage driver's target; opened exclusively,
+ *	so not while the log is open
  *
  * Both metadata copies are overwritten with zeros (durably), after which
  * the device holds no log: opening it gives -ENODATA. A log whose metadata
@@ -285,7 +286,7 @@ int clfs_log_delete(const char *path)
 
 	if (!path)
 		return -EINVAL;
-	s = clfs_bdev_open(path, 0);
+	s = clfs_storage_open(path, 0);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	md = kvzalloc(sizeof(*md), GFP_KERNEL);

@@ -62,9 +62,10 @@ struct clfs_blkidx {
 /**
  * struct clfs_log - an open log
  * @storage: the device
- * @owns_storage: release @storage on close (opened by path)
+ * @owns_storage: release @storage on close (opened by target)
  * @shared: in the registry of open logs (clfs_share.c) while @users is
  *	not zero; empty for a log opened on storage by clfs_log_open_on()
+ * @share_key: clfs_storage_key() of the target it was opened by
  * @users: references from clfs_log_open() and clfs_log_get(), under the
  *	registry's lock
  * @ro_requested: the first opener asked for read-only: a read-write open
@@ -118,6 +119,7 @@ struct clfs_log {
 	struct clfs_storage *storage;
 	bool owns_storage;
 	struct list_head shared;
+	char share_key[CLFS_STORAGE_KEY_MAX];
 	u32 users;
 	bool ro_requested;
 	char name[32];

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * clfs shared logs: one log object per block device, whoever opens it.
+ * clfs shared logs: one log object per device, whoever opens it.
  *
  * clfs_log_open() of a device whose log is already open takes a reference
  * on that log instead of opening the device again (which its exclusive
- * claim would refuse): userspace descriptors, attachments and in-kernel
+ * claim would refuse). Devices are told apart by their storage driver's
+ * key (clfs_storage_key()): a block device by its number, whatever path
+ * names it. Userspace descriptors, attachments and in-kernel
  * clients then share its streams, its write path and its group commit.
  * The last clfs_log_close() closes it for good.
  *
@@ -27,13 +29,13 @@
 static DEFINE_MUTEX(clfs_logs_lock);
 static LIST_HEAD(clfs_logs);
 
-static struct clfs_log *clfs_share_find(dev_t dev)
+static struct clfs_log *clfs_share_find(const char *key)
 {
 	struct clfs_log *log;
 
 	lockdep_assert_held(&clfs_logs_lock);
 	list_for_each_entry(log, &clfs_logs, shared)
-		if (log->storage->dev == dev)
+		if (!strcmp(log->share_key, key))
 			return log;
 	return NULL;
 }
@@ -48,8 +50,9 @@ static int clfs_share_join(struct clfs_log *log, unsigned int flags)
 }
 
 /**
- * clfs_log_open() - open the clfs log on a block device
- * @path: the block device, e.g. "/dev/vdb"
+ * clfs_log_open() - open the clfs log on a device
+ * @path: a block device ("/dev/vdb") or any storage driver's target
+ *	("memdev:t1"; see <linux/clfs_storage.h>)
  * @flags: CLFS_OPEN_READ_ONLY to open without writing anything
  *
  * The first open of a device claims it exclusively and recovers the log:
@@ -70,31 +73,32 @@ static int clfs_share_join(struct clfs_log *log, unsigned int flags)
  * -EUCLEAN (both metadata copies corrupt; or, read-write, an epoch or
  * generation at its limit), -EOPNOTSUPP (newer format),
  * -EBUSY (device in use by something else), -EROFS (see above),
- * -ENOTBLK, -ENOENT, -EIO, -ENOMEM.
+ * -ENODEV (no storage driver of that name), -ENOTBLK, -ENOENT, -EIO,
+ * -ENOMEM.
  */
 struct clfs_log *clfs_log_open(const char *path, unsigned int flags)
 {
+	char key[CLFS_STORAGE_KEY_MAX];
 	struct clfs_storage *s;
 	struct clfs_log *log;
-	dev_t dev;
 	int ret;
 
 	if (!path)
 		return ERR_PTR(-EINVAL);
 	if (flags & ~CLFS_OPEN_READ_ONLY)
 		return ERR_PTR(-EINVAL);
-	ret = lookup_bdev(path, &dev);
+	ret = clfs_storage_key(path, key, sizeof(key));
 	if (ret)
 		return ERR_PTR(ret);
 
 	mutex_lock(&clfs_logs_lock);
-	log = clfs_share_find(dev);
+	log = clfs_share_find(key);
 	if (log) {
 		ret = clfs_share_join(log, flags);
 		goto out;
 	}
-	s = clfs_bdev_open(path, flags & CLFS_OPEN_READ_ONLY ?
-			   CLFS_BDEV_READ_ONLY : 0);
+	s = clfs_storage_open(path, flags & CLFS_OPEN_READ_ONLY ?
+			      CLFS_STORAGE_READ_ONLY : 0);
 	if (IS_ERR(s)) {
 		ret = PTR_ERR(s);
 		goto out;
@@ -106,6 +110,7 @@ struct clfs_log *clfs_log_open(const char *path, unsigned int flags)
 		goto out;
 	}
 	log->owns_storage = true;
+	strscpy(log->share_key, key, sizeof(log->share_key));
 	log->users = 1;
 	log->ro_requested = flags & CLFS_OPEN_READ_ONLY;
 	list_add_tail(&log->shared, &clfs_logs);

@@ -29,9 +29,9 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <kunit/visibility.h>
 #include "clfs_storage.h"
 #include "clfs_bdev_compat.h"
 
@@ -181,33 +181,34 @@ static const struct clfs_storage_ops clfs_bdev_ops = {
 };
 
 /**
- * clfs_bdev_open() - open a block device as clfs storage
+ * clfs_bdev_open() - open a block device as clfs storage ("bdev" driver)
  * @path: path of the block device node, e.g. "/dev/vdb"
- * @flags: 0 for read-write, or CLFS_BDEV_READ_ONLY
+ * @flags: 0 for read-write, or CLFS_STORAGE_READ_ONLY
  *
  * The device is opened exclusively, with the new storage as holder: while
  * it is open, mounts and other exclusive openers get -EBUSY. Geometry is
  * read once: the logical block size becomes the sector size, the size is
  * rounded down to whole sectors, and a volatile write cache is reported.
- * Release with clfs_storage_release(), which drops the claim before it
- * returns.
+ * A zoned device is refused: its sequential zones take writes only at
+ * their write pointers, which this driver does not follow.
  *
  * Context: process context, sleeps.
  * Return: the storage, or an ERR_PTR(): -EINVAL for unknown @flags or a
  * device too small for one sector, -EOPNOTSUPP for a logical block size
- * above PAGE_SIZE, -EACCES for a read-write open of a read-only device,
- * -EBUSY if someone holds the device, -ENOMEM, or the open's error
- * (-ENOENT, -ENOTBLK, -ENXIO...).
+ * above PAGE_SIZE or a zoned device, -EACCES for a read-write open of a
+ * read-only device, -EBUSY if someone holds the device, -ENOMEM, or the
+ * open's error (-ENOENT, -ENOTBLK, -ENXIO...).
  */
-struct clfs_storage *clfs_bdev_open(const char *path, unsigned int flags)
+static struct clfs_storage *clfs_bdev_open(const char *path,
+					   unsigned int flags)
 {
-	bool read_only = flags & CLFS_BDEV_READ_ONLY;
+	bool read_only = flags & CLFS_STORAGE_READ_ONLY;
 	struct block_device *bdev;
 	unsigned int lbs;
 	struct clfs_bdev *b;
 	int ret;
 
-	if (flags & ~CLFS_BDEV_READ_ONLY)
+	if (flags & ~CLFS_STORAGE_READ_ONLY)
 		return ERR_PTR(-EINVAL);
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
@@ -220,7 +221,7 @@ struct clfs_storage *clfs_bdev_open(const char *path, unsigned int flags)
 
 	bdev = b->h.bdev;
 	lbs = bdev_logical_block_size(bdev);
-	if (lbs > PAGE_SIZE) {
+	if (lbs > PAGE_SIZE || bdev_is_zoned(bdev)) {
 		ret = -EOPNOTSUPP;
 		goto close;
 	}
@@ -239,4 +240,23 @@ close:
 	kfree(b);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_IF_KUNIT(clfs_bdev_open);
+
+/* Every path to a device shares its log: the key is the device number. */
+static int clfs_bdev_identify(const char *path, char *key, size_t len)
+{
+	dev_t dev;
+	int ret;
+
+	ret = lookup_bdev(path, &dev);
+	if (ret)
+		return ret;
+	return snprintf(key, len, "%u:%u", MAJOR(dev), MINOR(dev)) < len ?
+	       0 : -ENAMETOOLONG;
+}
+
+struct clfs_storage_driver clfs_bdev_driver = {
+	.name		= "bdev",
+	.owner		= THIS_MODULE,
+	.open		= clfs_bdev_open,
+	.identify	= clfs_bdev_identify,
+};

@@ -4,9 +4,12 @@
  * deterministic fault injection, so that KUnit can prove the engine's
  * durability, atomicity and ordering rules without real hardware.
  *
- * Built only into kernels with KUnit (see kmod/Kbuild): it is a test
- * instrument, and a production module should not carry a device that can
- * be told to lose acknowledged data.
+ * A module of its own, clfs_memdev.ko, so that a production clfs.ko does
+ * not carry a device that can be told to lose acknowledged data, and so
+ * that the driver interface is proven from outside clfs.ko: it plugs in
+ * through <linux/clfs_storage.h> only. KUnit suites create anonymous
+ * devices (clfs_memdev_create()); userspace opens named ones
+ * (clfs_memdev_ctl.c).
  *
  * The model. The device has a medium (@durable) and a view (@view): the
  * medium plus the cache, which is what reads return. A write copies its
@@ -50,7 +53,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
-#include "clfs_storage.h"
+#include "clfs_memdev.h"
 
 /*
  * Two copies of the device live in vmalloc memory, and a power cycle
@@ -97,7 +100,10 @@ struct clfs_memdev {
 	struct list_head reqs;		/* struct memdev_req */
 	enum clfs_memdev_completion mode;
 	u64 done_ctr;			/* last completion sequence number */
-	bool dead;			/* power failed in a torn write */
+	bool dead;			/* power failed in a torn write or a cut */
+	/* Named devices outlive their storage's release: see _set_release. */
+	void (*on_release)(struct clfs_memdev *m, void *arg);
+	void *release_arg;
 	/* Faults; counts are 1-based positions in stats.writes and so on. */
 	u64 wr_fail_at;
 	bool wr_fail_sticky;
@@ -672,27 +678,11 @@ unsigned int clfs_memdev_nr_unflushed(struct clfs_memdev *m)
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_memdev_nr_unflushed);
 
-/**
- * clfs_memdev_power_cycle() - lose power and come back
- * @m: the device
- * @keep: decides, for each write not yet durable (oldest first), whether
- *	the cache had written it back when the power failed; NULL drops all.
- *	Called with a spinlock held: it must not sleep.
- * @arg: passed to @keep
- *
- * Every I/O not yet completed, held ones included, completes with -EIO;
- * the medium keeps what was durable, the kept writes (applied in
- * submission order, together with the writes that a kept PREFLUSH write's
- * flush covered) and the sectors of a torn write; everything else is gone,
- * and a dead device works again. Injected faults stay armed. When this
- * returns, every I/O submitted before the call has completed.
- *
- * Context: process context, sleeps.
- */
-void clfs_memdev_power_cycle(struct clfs_memdev *m,
-			     bool (*keep)(void *arg,
-					  const struct clfs_memdev_write *w),
-			     void *arg)
+/* Power fails: what the medium keeps, then off (@stay_dead) or on. */
+static void memdev_power_fail(struct clfs_memdev *m,
+			      bool (*keep)(void *arg,
+					   const struct clfs_memdev_write *w),
+			      void *arg, bool stay_dead)
 {
 	struct clfs_memdev_write info;
 	struct memdev_wr *wr, *tmp, *cov;
@@ -745,7 +735,7 @@ void clfs_memdev_power_cycle(struct clfs_memdev *m,
 	}
 	m->nr_cache = 0;
 	memcpy(m->view, m->durable, m->storage.capacity);
-	m->dead = false;
+	m->dead = stay_dead;
 	spin_unlock_irqrestore(&m->lock, flags);
 
 	memdev_free_wrs(&freed);
@@ -753,7 +743,54 @@ void clfs_memdev_power_cycle(struct clfs_memdev *m,
 		memdev_deliver(req);
 	clfs_memdev_drain(m);
 }
+
+/**
+ * clfs_memdev_power_cycle() - lose power and come back
+ * @m: the device
+ * @keep: decides, for each write not yet durable (oldest first), whether
+ *	the cache had written it back when the power failed; NULL drops all.
+ *	Called with a spinlock held: it must not sleep.
+ * @arg: passed to @keep
+ *
+ * Every I/O not yet completed, held ones included, completes with -EIO;
+ * the medium keeps what was durable, the kept writes (applied in
+ * submission order, together with the writes that a kept PREFLUSH write's
+ * flush covered) and the sectors of a torn write; everything else is gone,
+ * and a dead device works again. Injected faults stay armed. When this
+ * returns, every I/O submitted before the call has completed.
+ *
+ * Context: process context, sleeps.
+ */
+void clfs_memdev_power_cycle(struct clfs_memdev *m,
+			     bool (*keep)(void *arg,
+					  const struct clfs_memdev_write *w),
+			     void *arg)
+{
+	memdev_power_fail(m, keep, arg, false);
+}
 EXPORT_SYMBOL_IF_KUNIT(clfs_memdev_power_cycle);
+
+/**
+ * clfs_memdev_power_cut() - lose power and stay off
+ * @m: the device
+ * @keep: as for clfs_memdev_power_cycle()
+ * @arg: passed to @keep
+ *
+ * As clfs_memdev_power_cycle(), but the device then fails every I/O with
+ * -EIO, as a disk without power would, until the next power cycle. For a
+ * cut under an open log: its writes fail and it shuts down, and what the
+ * next open finds is what the medium held at the cut.
+ *
+ * Context: process context, sleeps.
+ */
+void clfs_memdev_power_cut(struct clfs_memdev *m,
+			   bool (*keep)(void *arg,
+					const struct clfs_memdev_write *w),
+			   void *arg)
+{
+	memdev_power_fail(m, keep, arg, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_memdev_power_cut);
 
 /**
  * clfs_memdev_is_dead() - has the power failed in a torn write?
@@ -858,9 +895,44 @@ EXPORT_SYMBOL_IF_KUNIT(clfs_memdev_get_stats);
 static void memdev_release(struct clfs_storage *s)
 {
 	struct clfs_memdev *m = to_memdev(s);
-	LIST_HEAD(freed);
 
 	/* Completions a test left held would otherwise leak. */
+	clfs_memdev_complete_all(m);
+	if (m->on_release)
+		m->on_release(m, m->release_arg);
+	else
+		clfs_memdev_destroy(m);
+}
+
+/**
+ * clfs_memdev_set_release() - keep the device when its storage is released
+ * @m: the device
+ * @fn: called instead of freeing @m when the engine releases the storage
+ *	(process context; no I/O in flight); NULL to free again
+ * @arg: passed to @fn
+ *
+ * For named devices, which hold their data from one log open to the
+ * next; the owner frees them with clfs_memdev_destroy().
+ */
+void clfs_memdev_set_release(struct clfs_memdev *m,
+			     void (*fn)(struct clfs_memdev *m, void *arg),
+			     void *arg)
+{
+	m->on_release = fn;
+	m->release_arg = arg;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_memdev_set_release);
+
+/**
+ * clfs_memdev_destroy() - free a device whose storage is not in use
+ * @m: the device
+ *
+ * Context: process context, sleeps.
+ */
+void clfs_memdev_destroy(struct clfs_memdev *m)
+{
+	LIST_HEAD(freed);
+
 	clfs_memdev_complete_all(m);
 	destroy_workqueue(m->wq);
 	list_splice_init(&m->cache, &freed);

@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/sched/task_stack.h>
 #include <kunit/visibility.h>
@@ -47,7 +48,7 @@ int clfs_storage_init(struct clfs_storage *s,
 	atomic_set(&s->inflight, 0);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(clfs_storage_init);
+EXPORT_SYMBOL_GPL(clfs_storage_init);
 
 /*
  * A driver turns @buf into pages with virt_to_page() or vmalloc_to_page();
@@ -169,21 +170,27 @@ void clfs_storage_complete(struct clfs_io *io, int err)
 	atomic_dec(&s->inflight);
 	io->end_io(io, err);
 }
-EXPORT_SYMBOL_IF_KUNIT(clfs_storage_complete);
+EXPORT_SYMBOL_GPL(clfs_storage_complete);
 
 /**
- * clfs_storage_release() - close a storage and free its driver
+ * clfs_storage_release() - close a storage and unpin its driver
  * @s: the storage; no I/O may be in flight
  *
  * Context: process context, may sleep.
  */
 void clfs_storage_release(struct clfs_storage *s)
 {
+	const struct clfs_storage_driver *drv;
+
 	if (!s)
 		return;
 	/* An I/O in flight would complete into freed memory. */
 	WARN_ON_ONCE(atomic_read(&s->inflight));
+	drv = s->driver;
 	s->ops->release(s);
+	/* Last: the driver's code ran until release returned. */
+	if (drv)
+		module_put(drv->owner);
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_storage_release);
 

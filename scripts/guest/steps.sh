@@ -98,7 +98,14 @@ run_kunit_module() {
 # KUnit suites of clfs (tests/kunit), in the debug kernel.
 step_kunit() {
 	load_clfs || return 1
-	run_kunit_module "$MODDIR/clfs_kunit.ko" || { unload_clfs; return 1; }
+	# The in-memory driver the suites run on is a module of its own.
+	if ! insmod "$MODDIR/clfs_memdev.ko"; then
+		group load_clfs_memdev ktap_one "not ok" insmod_clfs_memdev_ko
+		unload_clfs
+		return 1
+	fi
+	run_kunit_module "$MODDIR/clfs_kunit.ko" || { rmmod clfs_memdev; unload_clfs; return 1; }
+	rmmod clfs_memdev
 	unload_clfs
 }
 

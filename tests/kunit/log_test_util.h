@@ -21,6 +21,7 @@
 #include <linux/clfs.h>
 #include "log/clfs_log.h"
 #include "storage/clfs_storage.h"
+#include "storage/clfs_memdev.h"
 
 /* Device bytes before the first container slot. */
 #define TL_MD_AREA		((u64)CLFS_MD_AREA_BYTES)

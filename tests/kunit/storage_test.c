@@ -31,6 +31,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include "storage/clfs_storage.h"
+#include "storage/clfs_memdev.h"
 
 #define CAP		SZ_256K
 
@@ -938,6 +939,33 @@ static void clfs_memdev_torn_write_kills_device_until_power_cycle(
 	KUNIT_EXPECT_TRUE(test, all_zero(got, 512));
 }
 
+/* A cut under an open log: the cache is lost now, and the device stays off. */
+static void clfs_memdev_power_cut_stays_off_until_power_cycle(
+	struct kunit *test)
+{
+	u8 *d = kbuf(test, 512), *got = kbuf(test, 512);
+	struct clfs_memdev *m = new_memdev(test, 512, CAP);
+	struct clfs_storage *s = clfs_memdev_storage(m);
+
+	fill(d, 512, 25);
+	KUNIT_EXPECT_EQ(test, clfs_storage_write_sync(s, 0, d, 512, CLFS_IO_FUA), 0);
+	KUNIT_EXPECT_EQ(test, clfs_storage_write_sync(s, 4096, d, 512, 0), 0);
+	KUNIT_EXPECT_EQ(test, clfs_memdev_nr_unflushed(m), 1U);
+	clfs_memdev_power_cut(m, NULL, NULL);
+	KUNIT_EXPECT_TRUE(test, clfs_memdev_is_dead(m));
+	KUNIT_EXPECT_EQ(test, clfs_memdev_nr_unflushed(m), 0U);
+	KUNIT_EXPECT_EQ(test, clfs_storage_read_sync(s, 0, got, 512), -EIO);
+	KUNIT_EXPECT_EQ(test, clfs_storage_write_sync(s, 0, d, 512, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, clfs_storage_flush_sync(s), -EIO);
+	/* Power back: the FUA write is there, the cached one is not. */
+	clfs_memdev_power_cycle(m, NULL, NULL);
+	KUNIT_EXPECT_FALSE(test, clfs_memdev_is_dead(m));
+	KUNIT_ASSERT_EQ(test, clfs_storage_read_sync(s, 0, got, 512), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(got, d, 512), 0);
+	KUNIT_ASSERT_EQ(test, clfs_storage_read_sync(s, 4096, got, 512), 0);
+	KUNIT_EXPECT_TRUE(test, all_zero(got, 512));
+}
+
 static void clfs_memdev_bad_range_fails_overlapping_reads(struct kunit *test)
 {
 	u8 *d = kbuf(test, 2048), *got = kbuf(test, 2048);
@@ -1196,20 +1224,20 @@ static void clfs_memdev_peek_and_poke_reject_out_of_range(struct kunit *test)
 
 static void clfs_storage_bdev_open_rejects_unknown_flags(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, PTR_ERR(clfs_bdev_open("/dev/vda", 1U << 4)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(clfs_storage_open("/dev/vda", 1U << 4)),
 			(long)-EINVAL);
 }
 
 static void clfs_storage_bdev_open_fails_on_missing_path(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, PTR_ERR(clfs_bdev_open("/nonexistent/clfs", 0)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(clfs_storage_open("/nonexistent/clfs", 0)),
 			(long)-ENOENT);
 }
 
 static void clfs_storage_bdev_open_refuses_a_non_block_file(
 	struct kunit *test)
 {
-	struct clfs_storage *s = clfs_bdev_open("/dev/null", 0);
+	struct clfs_storage *s = clfs_storage_open("/dev/null", 0);
 
 	/* -ENOTBLK where /dev/null exists; anything but success anyway. */
 	KUNIT_EXPECT_TRUE(test, IS_ERR(s));
@@ -1254,7 +1282,7 @@ static void bdev_round_trip(struct kunit *test, const char *path,
 	/* The end of the disk, where a test of the guest is least likely to look. */
 	base = s->capacity - BDEV_BIG;
 
-	again = clfs_bdev_open(path, 0);
+	again = clfs_storage_open(path, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(again), (long)-EBUSY);
 	if (!IS_ERR(again))
 		clfs_storage_release(again);
@@ -1295,7 +1323,7 @@ static void bdev_round_trip(struct kunit *test, const char *path,
 	/* Read-only: reads see the data, writes and flushes are refused. */
 	clfs_storage_release(s);
 	*sp = NULL;
-	s = clfs_bdev_open(path, CLFS_BDEV_READ_ONLY);
+	s = clfs_storage_open(path, CLFS_STORAGE_READ_ONLY);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	*sp = s;
 	KUNIT_EXPECT_TRUE(test, s->read_only);
@@ -1309,7 +1337,7 @@ static void bdev_round_trip(struct kunit *test, const char *path,
 	/* Release dropped the claim at once: a writable open works again. */
 	clfs_storage_release(s);
 	*sp = NULL;
-	s = clfs_bdev_open(path, 0);
+	s = clfs_storage_open(path, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	*sp = s;
 	KUNIT_EXPECT_EQ(test, clfs_storage_write_sync(s, base, saved, BDEV_BIG,
@@ -1328,7 +1356,7 @@ static void clfs_storage_bdev_round_trip_on_guest_disk(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sp);
 	track_storage(test, sp);
 	for (i = 0; i < ARRAY_SIZE(disks); i++) {
-		struct clfs_storage *s = clfs_bdev_open(disks[i], 0);
+		struct clfs_storage *s = clfs_storage_open(disks[i], 0);
 
 		/* Absent or in use: not a scratch disk of this guest. */
 		if (IS_ERR(s)) {
@@ -1382,6 +1410,7 @@ static struct kunit_case clfs_storage_cases[] = {
 	KUNIT_CASE_PARAM(clfs_memdev_torn_write_keeps_exactly_first_sectors,
 			 sector_gen_params),
 	KUNIT_CASE(clfs_memdev_torn_write_kills_device_until_power_cycle),
+	KUNIT_CASE(clfs_memdev_power_cut_stays_off_until_power_cycle),
 	KUNIT_CASE(clfs_memdev_bad_range_fails_overlapping_reads),
 	KUNIT_CASE(clfs_memdev_read_only_refuses_writes_and_flushes),
 	KUNIT_CASE_PARAM(clfs_memdev_kmalloc_buffer_round_trip,

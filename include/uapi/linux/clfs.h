@@ -446,8 +446,9 @@ struct clfs_event {
 #define CLFS_OPEN_READ_ONLY	(1U << 0) /* write nothing, refuse changes */
 
 /**
- * struct clfs_ioc_log_create - format a block device (CLFS_IOC_LOG_CREATE)
- * @path: user pointer to the device's path, e.g. "/dev/vdb", NUL-terminated
+ * struct clfs_ioc_log_create - format a device (CLFS_IOC_LOG_CREATE)
+ * @path: user pointer to the device's path, e.g. "/dev/vdb", or a storage
+ *	driver's target, e.g. "memdev:t1", NUL-terminated
  * @params: the log's geometry and kind
  */
 struct clfs_ioc_log_create {
@@ -458,7 +459,7 @@ struct clfs_ioc_log_create {
 /**
  * struct clfs_ioc_log_open - open a log by its device (CLFS_IOC_LOG_OPEN,
  *	CLFS_IOC_LOG_DELETE)
- * @path: user pointer to the device's path, NUL-terminated
+ * @path: user pointer to the device's path or target, NUL-terminated
  * @flags: CLFS_OPEN_READ_ONLY (open only); 0 for delete
  * @reserved0: zero
  * @reserved: zero
@@ -788,9 +789,10 @@ struct clfs_ioc_log_name {
 /**
  * struct clfs_attached_log - one attached log (CLFS_IOC_LOG_LIST)
  * @name: its name
- * @device: the block device's name, e.g. "vdb"
+ * @device: the device's name, e.g. "vdb" (for a storage driver's device,
+ *	its own name, e.g. "memdev-t1")
  * @uuid: the log's uuid
- * @dev_major: the block device's major number
+ * @dev_major: the block device's major number; 0 for other storage
  * @dev_minor: its minor number
  * @node_major: the node's major number
  * @node_minor: its minor number
