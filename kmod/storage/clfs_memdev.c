@@ -896,12 +896,13 @@ static void memdev_release(struct clfs_storage *s)
 {
 	struct clfs_memdev *m = to_memdev(s);
 
+	if (!m->on_release) {
+		clfs_memdev_destroy(m);
+		return;
+	}
 	/* Completions a test left held would otherwise leak. */
 	clfs_memdev_complete_all(m);
-	if (m->on_release)
-		m->on_release(m, m->release_arg);
-	else
-		clfs_memdev_destroy(m);
+	m->on_release(m, m->release_arg);
 }
 
 /**
@@ -925,7 +926,7 @@ EXPORT_SYMBOL_IF_KUNIT(clfs_memdev_set_release);
 
 /**
  * clfs_memdev_destroy() - free a device whose storage is not in use
- * @m: the device
+ * @m: the device; completions still held are delivered first
  *
  * Context: process context, sleeps.
  */

@@ -116,6 +116,14 @@ static int memdev_parse(const char *arg, struct memdev_spec *sp)
 	return *p ? -EINVAL : 0;
 }
 
+/* The target asks for a geometry device @s does not have. */
+static bool memdev_spec_differs(const struct memdev_spec *sp,
+				const struct clfs_storage *s)
+{
+	return (sp->size && sp->size != s->capacity) ||
+	       (sp->sector && sp->sector != s->sector_size);
+}
+
 /* The engine let go of the storage: power comes back if it was cut. */
 static void memdev_named_released(struct clfs_memdev *m, void *arg)
 {
@@ -263,9 +271,8 @@ static struct clfs_storage *memdev_open(const char *arg, unsigned int flags)
 		}
 	}
 	s = clfs_memdev_storage(d->m);
-	if ((sp.size && sp.size != s->capacity) ||
-	    (sp.sector && sp.sector != s->sector_size))
-		s = ERR_PTR(-EINVAL);	/* it exists, with another geometry */
+	if (memdev_spec_differs(&sp, s))
+		s = ERR_PTR(-EINVAL);
 	else if (d->in_use)
 		s = ERR_PTR(-EBUSY);
 	else
@@ -277,10 +284,34 @@ out:
 	return s;
 }
 
+/*
+ * The device is its name: "t1" and "t1,size=16M" share one open log, but
+ * a geometry the device does not have is refused here too, before an
+ * open of it can be joined.
+ */
+static int memdev_identify(const char *arg, char *key, size_t len)
+{
+	struct memdev_named *d;
+	struct memdev_spec sp;
+	int ret = memdev_parse(arg, &sp);
+
+	if (ret)
+		return ret;
+	mutex_lock(&memdev_lock);
+	d = memdev_find(sp.name);
+	if (d && memdev_spec_differs(&sp, clfs_memdev_storage(d->m)))
+		ret = -EINVAL;
+	mutex_unlock(&memdev_lock);
+	if (ret)
+		return ret;
+	return strscpy(key, sp.name, len) < 0 ? -ENAMETOOLONG : 0;
+}
+
 static struct clfs_storage_driver memdev_driver = {
-	.name	= "memdev",
-	.owner	= THIS_MODULE,
-	.open	= memdev_open,
+	.name		= "memdev",
+	.owner		= THIS_MODULE,
+	.open		= memdev_open,
+	.identify	= memdev_identify,
 };
 
 static void memdev_free(struct memdev_named *d)

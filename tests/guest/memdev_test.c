@@ -105,6 +105,27 @@ static int new_log(int ctl, const char *target)
 	return clfs_log_open(ctl, target, 0);
 }
 
+/* A log descriptor with stream 0 and a marshalling area open on it. */
+struct area {
+	int log, s, m;
+};
+
+/* Opens stream 0 and an area on @log, which @a then owns: 0 or -errno. */
+static int area_open(struct area *a, int log)
+{
+	a->log = log;
+	a->s = log < 0 ? log : clfs_stream_open(log, 0);
+	a->m = a->s < 0 ? a->s : clfs_marshal_create(a->s, 0, 0, 0);
+	return a->m < 0 ? a->m : 0;
+}
+
+static void area_close(struct area *a)
+{
+	close_fd(&a->m);
+	close_fd(&a->s);
+	close_fd(&a->log);
+}
+
 /* Record @i's bytes. */
 static void payload(char *buf, size_t len, int i)
 {
@@ -144,37 +165,24 @@ static int check_record(int m, __u64 lsn, int i)
 
 TEST_F(memdev, log_lives_on_a_named_device)
 {
-	const char *t = "memdev:ut1,size=8M,sector=4096";
 	__u64 lsn[NR_ACKED];
 	struct clfs_log_info info;
-	int log, s, m, i;
+	struct area a;
+	int i;
 
-	log = new_log(self->ctl, t);
-	ASSERT_LE(0, log);
-	s = clfs_stream_open(log, 0);
-	ASSERT_LE(0, s);
-	m = clfs_marshal_create(s, 0, 0, 0);
-	ASSERT_LE(0, m);
+	ASSERT_EQ(0, area_open(&a, new_log(self->ctl, "memdev:ut1,size=8M,sector=4096")));
 	for (i = 0; i < NR_ACKED; i++)
-		ASSERT_EQ(0, append(m, i, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
-	ASSERT_EQ(0, clfs_log_query(log, &info));
+		ASSERT_EQ(0, append(a.m, i, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
+	ASSERT_EQ(0, clfs_log_query(a.log, &info));
 	EXPECT_EQ(4096, info.sector_bytes);
-	close(m);
-	close(s);
-	close(log);
+	area_close(&a);
 	EXPECT_LT(0, dbg_stat("ut1", "flushes") + dbg_stat("ut1", "fua_writes"));
 
 	/* The device keeps its data from one open to the next. */
-	log = clfs_log_open(self->ctl, "memdev:ut1", 0);
-	ASSERT_LE(0, log);
-	s = clfs_stream_open(log, 0);
-	m = s < 0 ? s : clfs_marshal_create(s, 0, 0, 0);
-	ASSERT_LE(0, m);
+	ASSERT_EQ(0, area_open(&a, clfs_log_open(self->ctl, "memdev:ut1", 0)));
 	for (i = 0; i < NR_ACKED; i++)
-		EXPECT_EQ(0, check_record(m, lsn[i], i));
-	close(m);
-	close(s);
-	close(log);
+		EXPECT_EQ(0, check_record(a.m, lsn[i], i));
+	area_close(&a);
 }
 
 TEST_F(memdev, bad_targets_are_refused)
@@ -210,8 +218,10 @@ TEST_F(memdev, opens_of_one_device_share_its_log)
 
 	a = new_log(self->ctl, "memdev:ut3");
 	ASSERT_LE(0, a);
-	b = clfs_log_open(self->ctl, "memdev:ut3", 0);
+	/* The same device, however the target spells it (16M is the default). */
+	b = clfs_log_open(self->ctl, "memdev:ut3,size=16M", 0);
 	ASSERT_LE(0, b);
+	EXPECT_EQ(-EINVAL, clfs_log_open(self->ctl, "memdev:ut3,size=8M", 0));
 	/* Formatting needs the device to itself, as a disk's exclusive open. */
 	EXPECT_EQ(-EBUSY, clfs_log_create(self->ctl, "memdev:ut3", &p));
 	close(a);
@@ -243,46 +253,35 @@ TEST_F(memdev, driver_module_is_pinned_while_a_log_is_open)
 TEST_F(memdev, power_cut_keeps_every_acknowledged_record)
 {
 	__u64 lsn[NR_ACKED + NR_LOOSE], late;
-	int log, s, m, i, found = 0, ret;
+	int i, found = 0, ret;
+	struct area a;
 
-	log = new_log(self->ctl, "memdev:ut5");
-	ASSERT_LE(0, log);
-	s = clfs_stream_open(log, 0);
-	m = s < 0 ? s : clfs_marshal_create(s, 0, 0, 0);
-	ASSERT_LE(0, m);
+	ASSERT_EQ(0, area_open(&a, new_log(self->ctl, "memdev:ut5")));
 	for (i = 0; i < NR_ACKED; i++)
-		ASSERT_EQ(0, append(m, i, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
+		ASSERT_EQ(0, append(a.m, i, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
 	for (; i < NR_ACKED + NR_LOOSE; i++)
-		ASSERT_EQ(0, append(m, i, 0, &lsn[i]));
+		ASSERT_EQ(0, append(a.m, i, 0, &lsn[i]));
 	EXPECT_EQ(0, dbg_write(DBG "ut5/power_cut", "1"));
 	EXPECT_EQ(1, dbg_stat("ut5", "dead"));
 	EXPECT_EQ(0, dbg_stat("ut5", "unflushed"));
-	ret = append(m, 99, CLFS_APPEND_FORCE_FLUSH, &late);
+	ret = append(a.m, 99, CLFS_APPEND_FORCE_FLUSH, &late);
 	EXPECT_EQ(-EIO, ret);
-	close(m);
-	close(s);
-	close(log);
+	area_close(&a);
 	/* Released, the device has power again. */
 	EXPECT_EQ(0, dbg_stat("ut5", "dead"));
 
-	log = clfs_log_open(self->ctl, "memdev:ut5", 0);
-	ASSERT_LE(0, log);
-	s = clfs_stream_open(log, 0);
-	m = s < 0 ? s : clfs_marshal_create(s, 0, 0, 0);
-	ASSERT_LE(0, m);
+	ASSERT_EQ(0, area_open(&a, clfs_log_open(self->ctl, "memdev:ut5", 0)));
 	for (i = 0; i < NR_ACKED; i++)
-		EXPECT_EQ(0, check_record(m, lsn[i], i)) TH_LOG("record %d", i);
+		EXPECT_EQ(0, check_record(a.m, lsn[i], i)) TH_LOG("record %d", i);
 	/* Unacknowledged ones may be gone; any that is there is intact. */
 	for (; i < NR_ACKED + NR_LOOSE; i++) {
-		ret = check_record(m, lsn[i], i);
+		ret = check_record(a.m, lsn[i], i);
 		EXPECT_TRUE(ret == 0 || ret == -ENOENT || ret == -ENODATA)
 			TH_LOG("record %d: %d", i, ret);
 		found += !ret;
 	}
 	TH_LOG("%d of %d unacknowledged records survived the cut", found, NR_LOOSE);
-	close(m);
-	close(s);
-	close(log);
+	area_close(&a);
 }
 
 TEST_F(memdev, a_device_in_use_cannot_be_removed)
