@@ -8,6 +8,21 @@
  * once for every driver and hands it on; clfs_storage_open() turns a
  * target ("NAME:ARG", or a path for the block driver) into a storage with
  * its driver's module pinned, and clfs_storage_release() gives both back.
+ *
+ * What a submitter (the engine) must respect in turn:
+ *
+ * - end_io may run in hard interrupt context, on any CPU, and before
+ *   clfs_storage_submit() returns, on the submitting thread. So end_io
+ *   must not sleep, must take its locks with the irq-safe variants and
+ *   must not submit I/O itself (defer to a workqueue); and the submitter
+ *   must not hold, across clfs_storage_submit(), a lock end_io takes.
+ *   Rejected I/Os get their end_io too, with the validation error.
+ * - A flush covers only writes that had completed when it was submitted,
+ *   so a flush waits for the writes it must cover before it is submitted.
+ * - Submission may sleep: process context, interrupts enabled. The block
+ *   driver allocates nothing there but bios, from a mempool with
+ *   GFP_NOIO, which waits rather than fails: a log must make progress
+ *   under memory pressure.
  */
 #ifndef _CLFS_STORAGE_H
 #define _CLFS_STORAGE_H
