@@ -383,7 +383,6 @@ static void clfs_recovery_last_possible_epoch_refuses_read_write(struct kunit *t
 
 	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
 	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
-	/* A byte of the first record header: inside what the crc covers. */
 	b = tl->blks[1];
 	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, b.dev_offset, tl->buf,
 					       sector), 0);
@@ -404,6 +403,25 @@ static void clfs_recovery_last_possible_epoch_refuses_read_write(struct kunit *t
 	KUNIT_EXPECT_NULL(test, tl->log);
 }
 
+/* The log's metadata as a read-only open finds it, into @md; log closed after. */
+static void md_snapshot(struct kunit *test, struct tl *tl, struct clfs_md *md)
+{
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	memcpy(md, tl->log->md, sizeof(*md));
+	tl_close(tl);
+}
+
+/* @md written, crc and all, to the copy its generation belongs in. */
+static void md_poke(struct kunit *test, struct tl *tl, const struct clfs_md *md)
+{
+	int n = clfs_md_encode(md, tl->data, CLFS_MD_COPY_BYTES);
+
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
+					       clfs_md_copy_offset(clfs_md_copy_of_generation(md->generation)),
+					       tl->data, n), 0);
+}
+
 /*
  * The same for the metadata generation: a copy of the log's own metadata
  * but for a generation a session's commits could overflow, its crc
@@ -417,21 +435,14 @@ static void clfs_recovery_generation_at_its_limit_refuses_read_write(struct kuni
 	struct clfs_md *md = kunit_kzalloc(test, sizeof(*md), GFP_KERNEL);
 	struct clfs_log_info info;
 	u64 gen = U64_MAX - U32_MAX + 1;
-	int n;
 
 	KUNIT_ASSERT_NOT_NULL(test, md);
 	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
 	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
 	tl_close(tl);
-	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
-	memcpy(md, tl->log->md, sizeof(*md));
-	tl_close(tl);
+	md_snapshot(test, tl, md);
 	md->generation = gen;
-	n = clfs_md_encode(md, tl->data, CLFS_MD_COPY_BYTES);
-	KUNIT_ASSERT_GT(test, n, 0);
-	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
-					       clfs_md_copy_offset(clfs_md_copy_of_generation(gen)),
-					       tl->data, n), 0);
+	md_poke(test, tl, md);
 
 	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
 	tl_info(tl, &info);
@@ -442,11 +453,7 @@ static void clfs_recovery_generation_at_its_limit_refuses_read_write(struct kuni
 	KUNIT_EXPECT_NULL(test, tl->log);
 	/* Below the limit (the same copy, so 2 below) it is a log like any other. */
 	md->generation = gen - 2;
-	n = clfs_md_encode(md, tl->data, CLFS_MD_COPY_BYTES);
-	KUNIT_ASSERT_GT(test, n, 0);
-	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
-					       clfs_md_copy_offset(clfs_md_copy_of_generation(gen - 2)),
-					       tl->data, n), 0);
+	md_poke(test, tl, md);
 	KUNIT_ASSERT_EQ(test, tl_open(tl, 0), 0);
 	KUNIT_EXPECT_EQ(test, tl_verify(tl), 2U * SMALL_RECS);
 	tl_info(tl, &info);
@@ -469,23 +476,16 @@ static void clfs_recovery_base_beyond_a_damaged_block_refuses_read_write(struct 
 	struct clfs_md *md = kunit_kzalloc(test, sizeof(*md), GFP_KERNEL);
 	struct clfs_log_info info;
 	struct tl_blk b;
-	int n;
 
 	KUNIT_ASSERT_NOT_NULL(test, md);
 	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
 	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
 	tl_close(tl);
-	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
-	memcpy(md, tl->log->md, sizeof(*md));
-	tl_close(tl);
+	md_snapshot(test, tl, md);
 	md->generation++;
 	md->streams[0].base_lsn = tl->blks[2].lsn;
 	md->streams[0].last_lsn = tl->blks[2].lsn + SMALL_RECS - 1;
-	n = clfs_md_encode(md, tl->data, CLFS_MD_COPY_BYTES);
-	KUNIT_ASSERT_GT(test, n, 0);
-	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m,
-					       clfs_md_copy_offset(clfs_md_copy_of_generation(md->generation)),
-					       tl->data, n), 0);
+	md_poke(test, tl, md);
 	/* A byte of the first record header: inside what the crc covers. */
 	b = tl->blks[1];
 	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, b.dev_offset, tl->buf, sector), 0);
