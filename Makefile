@@ -72,13 +72,14 @@ run: deps
 suite: deps
 	@test -n "$(SUITE)" || { echo "usage: make suite SUITE=<kunit suite or test program>"; exit 2; }
 	@scripts/run-guest.sh --kernel debug --name suite-$(SUITE) --only $(SUITE) \
-		--disk 256M --disk 256M:4096 kunit,utest,ktest
+		--disk 256M --disk 256M:4096 --disk 64M:4096:zns kunit,utest,ktest
 
 kunit: deps
 	@scripts/run-guest.sh --kernel debug --name kunit kunit
 
 utest: deps
-	@scripts/run-guest.sh --kernel $(KERNEL) --name utest-$(KERNEL) --disk 256M utest
+	@scripts/run-guest.sh --kernel $(KERNEL) --name utest-$(KERNEL) --disk 256M \
+		$(if $(filter debug,$(KERNEL)),--disk 64M:4096:zns) utest
 
 ktest: deps
 	@scripts/run-guest.sh --kernel debug --name ktest --disk 256M --disk 256M:4096 ktest

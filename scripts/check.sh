@@ -99,10 +99,12 @@ guest() {
 }
 
 # Under KASAN and lockdep this guest runs for 8 to 9 minutes on 2 cores
-# (KUnit about 3, the shared-log tests' 16 processes about 2.5).
+# (KUnit about 3, the shared-log tests' 16 processes about 2.5). The zns
+# disk is zoned_test's ZNS namespace, /dev/nvme0n1: the tests that take the
+# first of /dev/vda and /dev/nvme0n1 still find vda.
 stage_debug() {
 	guest debug debug kunit,utest,ktest --expect-suites "$(kunit_suites)" \
-		-d 256M -d 256M:4096 -t 1200
+		-d 256M -d 256M:4096 -d 64M:4096:zns -t 1200
 }
 # Crash and recover: the first boot is stopped in the middle of concurrent
 # appends; the second recovers the same disk and checks every record the

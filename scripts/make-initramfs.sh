@@ -9,7 +9,8 @@
 #
 # Layout inside: busybox at /bin, /init and /clfs/steps.sh from
 # scripts/guest/, /clfs/bin (clfsctl, debug-exit), /clfs/tests and
-# /clfs/ktests (guest test programs), /clfs/modules (clfs.ko and the test modules), /clfs/kmods (the
+# /clfs/ktests (guest test programs), /clfs/modules (clfs.ko and the test modules;
+# in the debug flavour also the debug kernel's null_blk.ko), /clfs/kmods (the
 # stock kernel's own modules the guest needs, in load order).
 . "$(dirname "$0")/lib.sh"
 
@@ -38,6 +39,17 @@ cp "$CLFS_OUT"/crash-tests/crash_* "$stage/clfs/bin/"
 cp "$CLFS_OUT"/guest-tests/*_test "$stage/clfs/tests/"
 cp "$CLFS_OUT"/guest-tests/*_ktest "$stage/clfs/ktests/"
 find "$modtree" -name '*.ko' -exec cp {} "$stage/clfs/modules/" \;
+# The zoned tests (zoned_test) run on the debug kernel only: its null_blk
+# (a module there, zoned=1 through configfs) and a zns disk (run-guest.sh).
+# They fail rather than skip where either is missing, so the other kernels'
+# guests do not get them.
+if [ "$flavour" = debug ]; then
+	nullblk=$(debug_kernel_dir)/build/drivers/block/null_blk/null_blk.ko
+	[ -f "$nullblk" ] || die "$nullblk is missing (CONFIG_BLK_DEV_NULL_BLK=m in scripts/kconfig/debug.config)"
+	cp "$nullblk" "$stage/clfs/modules/"
+else
+	rm -f "$stage/clfs/tests/zoned_test"
+fi
 
 # ship_host_binary NAME: a host program and its shared libraries, at the
 # same paths in the guest.

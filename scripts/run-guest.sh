@@ -6,8 +6,10 @@
 #   PLAN                 comma-separated steps, e.g. kunit,utest
 #   -k, --kernel F       debug (default), stock or lts
 #   -n, --name N         run name: logs go to out/runs/N (default: the plan)
-#   -d, --disk SPEC      add a disk: SIZE[:SECTOR][:virtio|nvme][:scratch|slow], e.g. 256M:4096;
-#                        repeatable (default: one 256M virtio disk, 512-byte sectors)
+#   -d, --disk SPEC      add a disk: SIZE[:SECTOR][:virtio|nvme|zns][:scratch|slow], e.g. 256M:4096;
+#                        repeatable (default: one 256M virtio disk, 512-byte sectors);
+#                        zns: an NVMe controller of its own with a zoned
+#                        namespace of 1 MiB zones (64M:4096:zns has 64)
 #   -t, --timeout S      hard limit for the whole guest (default 600)
 #   -i, --interactive    console on this terminal (for the shell step)
 #   -o, --only NAME      report only the KUnit suite or test program NAME
@@ -93,13 +95,17 @@ else
 fi
 [ -f /usr/share/qemu/qboot.rom ] && qemu+=(-bios /usr/share/qemu/qboot.rom)
 
-# A disk spec is SIZE[:SECTOR][:virtio|nvme][:scratch|slow]. Only a scratch
+# A disk spec is SIZE[:SECTOR][:virtio|nvme|zns][:scratch|slow]. Only a scratch
 # disk gets cache=unsafe, which drops the guest's flushes: clfs's guarantees
 # are about exactly those. The crash enumeration's disks are scratch: QEMU
 # never stops under them, and the guest rebuilds every crash state itself.
 # A slow disk is throttled to 200 I/Os a second, so that writes wait in
 # QEMU and a power cut (QEMU killed) loses the ones not yet completed: a
 # completed write is in the host's page cache, which outlives QEMU.
+# A zns disk is a zoned namespace (host-managed, zone size = capacity =
+# 1 MiB, no open or active zone limit) on an NVMe controller of its own;
+# QEMU keeps its zone states in memory only, so every boot finds its zones
+# empty whatever the image holds.
 i=0
 for spec in "${disks[@]}"; do
 	IFS=: read -r size sector bus scratch <<<"$spec"
@@ -119,7 +125,9 @@ for spec in "${disks[@]}"; do
 	case $bus in
 	virtio) qemu+=(-device "virtio-blk-pci,drive=d$i,$geom") ;;
 	nvme) qemu+=(-device "nvme,drive=d$i,serial=clfs$i,$geom") ;;
-	*) die "disk bus '$bus' is neither virtio nor nvme" ;;
+	zns) qemu+=(-device "nvme,id=nvme$i,serial=clfs$i"
+		    -device "nvme-ns,drive=d$i,bus=nvme$i,nsid=1,$geom,zoned=true,zoned.zone_size=1M,zoned.zone_capacity=1M") ;;
+	*) die "disk bus '$bus' is neither virtio, nvme nor zns" ;;
 	esac
 	i=$((i + 1))
 done
