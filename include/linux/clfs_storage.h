@@ -49,6 +49,20 @@
  *   sleep; it should not wait for I/O. @release is called once, when no
  *   I/O is in flight, and may sleep.
  *
+ * - Sequential storage (@zone_bytes set: a zoned device). The device is a
+ *   run of zones of @zone_bytes, each written front to back only. The
+ *   engine then puts every container in exactly one zone (container size
+ *   = @zone_bytes, data from zone CLFS_MD_COPIES on: the zones before it
+ *   are the driver's to lay the metadata copies out in, see
+ *   docs/storage-drivers.md) and writes a container's blocks back to back
+ *   from offset 0, never rewriting one; a write at a zone's offset 0
+ *   starts the zone over (the driver resets it first, which empties it).
+ *   Writes to one zone may reach @submit out of order (blocks are sealed
+ *   in parallel): a driver that must issue them in order queues them. A
+ *   read beyond a zone's write pointer returns zeros. After a crash the
+ *   engine asks @write_pointer where a zone ends before writing into it
+ *   again.
+ *
  * - Buffers: a read's or write's buffer is a kernel virtual address aligned
  *   to the sector size, from kmalloc, the page allocator or vmalloc; never
  *   on the stack, in module data or from ioremap. It stays valid, and the
@@ -116,6 +130,8 @@ struct clfs_io {
 	/* Lets a driver split an I/O without allocating per-I/O state. */
 	atomic_t remaining;
 	atomic_t error;
+	/* A driver may queue the I/O here between submit and completion. */
+	struct list_head driver_list;
 };
 
 /**
@@ -124,10 +140,16 @@ struct clfs_io {
  *	clfs_storage_complete(). Process context, may sleep.
  * @release: close the device and free the storage; no I/O is in flight.
  *	May sleep.
+ * @write_pointer: sequential storage only (@zone_bytes set): store in @wp
+ *	the device offset up to which the zone holding @offset has been
+ *	written (its start when empty, its end when full). Called with no
+ *	write in flight to that zone. Return 0 or a negative errno. May
+ *	sleep.
  */
 struct clfs_storage_ops {
 	void (*submit)(struct clfs_storage *s, struct clfs_io *io);
 	void (*release)(struct clfs_storage *s);
+	int (*write_pointer)(struct clfs_storage *s, u64 offset, u64 *wp);
 };
 
 /**
@@ -143,6 +165,9 @@ struct clfs_storage_ops {
  * @name: for kernel messages and the log's default name, e.g. "vda" or
  *	"memdev-t1"
  * @dev: the block device's number, for storage that is one; else 0
+ * @zone_bytes: 0 for storage written anywhere; for sequential storage the
+ *	zone size, a multiple of @sector_size that divides @capacity, from
+ *	64 KiB to 4 GiB (the container size limits), with @ops->write_pointer
  *
  * A driver embeds this in its own structure, calls clfs_storage_init() and
  * sets the other fields before open() returns; they are constant after.
@@ -155,6 +180,7 @@ struct clfs_storage {
 	bool read_only;
 	char name[32];
 	dev_t dev;
+	u64 zone_bytes;
 
 	/* private: I/Os between submission and completion; the driver */
 	atomic_t inflight;

@@ -343,6 +343,33 @@ static bool stream_ok(const struct clfs_md *md, u32 id, u32 lo, u32 hi)
 	return true;
 }
 
+/*
+ * Seals: in use from the front, ascending, each a block position inside a
+ * container that has had an id, never offset 0 (a container never written
+ * needs no seal: its first block position is simply empty).
+ */
+static bool seals_ok(const struct clfs_md *md)
+{
+	bool unused = false;
+	u64 prev = 0;
+	u32 i;
+
+	for (i = 0; i < CLFS_MD_SEALS; i++) {
+		u64 lsn = md->seal_lsn[i];
+
+		if (!lsn) {
+			unused = true;
+			continue;
+		}
+		if (unused || lsn <= prev || !md_pos_ok(md, lsn) ||
+		    !clfs_lsn_block_offset(lsn) ||
+		    clfs_lsn_container(lsn) >= md->next_cid)
+			return false;
+		prev = lsn;
+	}
+	return true;
+}
+
 static int md_check(const struct clfs_md *md)
 {
 	static const u8 zero_uuid[16];
@@ -367,6 +394,8 @@ static int md_check(const struct clfs_md *md)
 	    !md_rec_lsn_ok(md, md->recovery_lsn, lo, hi))
 		return -EUCLEAN;
 	if (!md_pos_ok(md, md->epoch_start_lsn))
+		return -EUCLEAN;
+	if (!seals_ok(md))
 		return -EUCLEAN;
 	for (i = 0; i < CLFS_MAX_STREAMS; i++)
 		if (!stream_ok(md, i, lo, hi))
@@ -503,6 +532,8 @@ static void md_from_disk(struct clfs_md *md, const struct clfs_md_disk *d)
 	md->epoch = le32_to_cpu(d->epoch);
 	md->epoch_start_lsn = le64_to_cpu(d->epoch_start_lsn);
 	md->recovery_lsn = le64_to_cpu(d->recovery_lsn);
+	for (i = 0; i < CLFS_MD_SEALS; i++)
+		md->seal_lsn[i] = le64_to_cpu(d->seal_lsn[i]);
 
 	p->installed = le32_to_cpu(pd->installed);
 	p->max_containers = le32_to_cpu(pd->max_containers);
@@ -558,6 +589,8 @@ static void md_to_disk(struct clfs_md_disk *d, const struct clfs_md *md)
 	d->epoch = cpu_to_le32(md->epoch);
 	d->epoch_start_lsn = cpu_to_le64(md->epoch_start_lsn);
 	d->recovery_lsn = cpu_to_le64(md->recovery_lsn);
+	for (i = 0; i < CLFS_MD_SEALS; i++)
+		d->seal_lsn[i] = cpu_to_le64(md->seal_lsn[i]);
 
 	pd->installed = cpu_to_le32(p->installed);
 	pd->max_containers = cpu_to_le32(p->max_containers);
@@ -1303,9 +1336,64 @@ u64 clfs_blk_next_lsn(const struct clfs_md *md, const struct clfs_blk *blk)
 
 	if (!(blk->flags & CLFS_BLK_F_CONTAINER_END) &&
 	    next < md->geo.container_bytes)
-		return clfs_lsn_make(cid, (u32)next, 0);
+		return clfs_md_follow_seal(md, clfs_lsn_make(cid, (u32)next, 0));
 	if (cid >= CLFS_LSN_CONTAINER_MAX)
 		return CLFS_LSN_INVALID;
 	return clfs_lsn_make(cid + 1, 0, 0);
 }
 CLFS_FORMAT_EXPORT(clfs_blk_next_lsn);
+
+/**
+ * clfs_md_follow_seal() - where the chain goes on from a block position
+ * @md: the log's metadata
+ * @lsn: a block position the chain has reached
+ *
+ * Return: @lsn, or offset 0 of the next container if @lsn is sealed
+ * (clfs_format.h section 5); CLFS_LSN_INVALID when no id is left.
+ */
+u64 clfs_md_follow_seal(const struct clfs_md *md, u64 lsn)
+{
+	u32 cid = clfs_lsn_container(lsn);
+	u32 i;
+
+	for (i = 0; i < CLFS_MD_SEALS && md->seal_lsn[i]; i++) {
+		if (md->seal_lsn[i] != lsn)
+			continue;
+		if (cid >= CLFS_LSN_CONTAINER_MAX)
+			return CLFS_LSN_INVALID;
+		return clfs_lsn_make(cid + 1, 0, 0);
+	}
+	return lsn;
+}
+CLFS_FORMAT_EXPORT(clfs_md_follow_seal);
+
+/**
+ * clfs_md_add_seal() - seal a block position, dropping seals no walk needs
+ * @md: metadata being prepared for a commit
+ * @lsn: the position: not at offset 0, above every seal still needed
+ *
+ * Seals below @md's recovery_lsn are dropped first: every walk starts at
+ * or after recovery_lsn. Adding the last seal again changes nothing.
+ *
+ * Return: 0, -EINVAL for a position at offset 0 or below the last seal,
+ * or -ENOSPC if all CLFS_MD_SEALS are still needed.
+ */
+int clfs_md_add_seal(struct clfs_md *md, u64 lsn)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < CLFS_MD_SEALS; i++)
+		if (md->seal_lsn[i] && md->seal_lsn[i] >= md->recovery_lsn)
+			md->seal_lsn[n++] = md->seal_lsn[i];
+	for (i = n; i < CLFS_MD_SEALS; i++)
+		md->seal_lsn[i] = 0;
+	if (n && md->seal_lsn[n - 1] == lsn)
+		return 0;
+	if (!clfs_lsn_block_offset(lsn) || (n && md->seal_lsn[n - 1] > lsn))
+		return -EINVAL;
+	if (n == CLFS_MD_SEALS)
+		return -ENOSPC;
+	md->seal_lsn[n] = lsn;
+	return 0;
+}
+CLFS_FORMAT_EXPORT(clfs_md_add_seal);

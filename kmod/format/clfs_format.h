@@ -43,7 +43,8 @@
  *        0   120   header: magic, crc32c, length, version, feature flags,
  *                  generation, log uuid, geometry, log flags, epoch,
  *                  recovery start, next logical container id
- *      120   136   reserved
+ *      120   128   seals (section 5)
+ *      248     8   reserved
  *      256   128   management policies (struct clfs_md_policy_disk)
  *      384   128   reserved
  *      512  8192   stream table: CLFS_MAX_STREAMS x 64 bytes, indexed by
@@ -153,6 +154,18 @@
  * session readable when the reader had to fall back to an older metadata
  * copy; the non-decreasing rule still cuts the old tail after them.
  *
+ * Seals: on storage written sequentially (a zoned device: each container
+ * a zone, writable only at its write pointer) the next session cannot
+ * write at E when the crash left anything between E and the zone's write
+ * pointer. It seals E instead: its first metadata write, the one starting
+ * its epoch, lists E in seal_lsn and has epoch_start_lsn at offset 0 of
+ * the next container, where it writes its first block. Every walk along
+ * the chain (clfs_blk_next_lsn()) goes from a sealed position to offset 0
+ * of the next container, as from a block with CLFS_BLK_F_CONTAINER_END,
+ * without reading it: the position was judged empty once, for good. Seals
+ * below recovery_lsn are dropped at the next session start; when all
+ * CLFS_MD_SEALS are still needed, a read-write open fails (-ENOSPC).
+ *
  * 6. Rules for writers (the engine keeps them; readers rely on them)
  * -----------------------------------------------------------------
  *
@@ -225,6 +238,8 @@
 
 /* Stream ids are 0 .. CLFS_MAX_STREAMS - 1; a dedicated log uses only 0. */
 #define CLFS_MAX_STREAMS		128U
+/* Seals the metadata can hold (section 5). */
+#define CLFS_MD_SEALS			16U
 /* Physical container slots one log can describe. */
 #define CLFS_MAX_CONTAINERS		1024U
 
@@ -369,6 +384,10 @@ struct clfs_md_container_disk {
  * @epoch_start_lsn: block LSN where the current epoch's blocks begin
  * @recovery_lsn: block LSN where recovery starts scanning; in an active
  *	container
+ * @seal_lsn: seals (section 5): block positions where the chain of blocks
+ *	ends and continues at offset 0 of the next container; ascending, not
+ *	at offset 0, below next_cid's container; unused entries zero, after
+ *	the used ones
  * @reserved1: zero
  * @policy: persisted management policies
  * @reserved2: zero
@@ -396,7 +415,8 @@ struct clfs_md_disk {
 	__le32 reserved0;
 	__le64 epoch_start_lsn;
 	__le64 recovery_lsn;
-	__le64 reserved1[17];
+	__le64 seal_lsn[CLFS_MD_SEALS];
+	__le64 reserved1[1];
 	struct clfs_md_policy_disk policy;
 	__le64 reserved2[16];
 	struct clfs_md_stream_disk streams[CLFS_MAX_STREAMS];
@@ -475,7 +495,8 @@ struct clfs_trunc_disk {
 static_assert(sizeof(struct clfs_md_policy_disk) == 128, "policy size");
 static_assert(sizeof(struct clfs_md_stream_disk) == 64, "stream size");
 static_assert(sizeof(struct clfs_md_container_disk) == 8, "container size");
-static_assert(offsetof(struct clfs_md_disk, reserved1) == 120, "md header");
+static_assert(offsetof(struct clfs_md_disk, seal_lsn) == 120, "md header");
+static_assert(offsetof(struct clfs_md_disk, reserved1) == 248, "md seals");
 static_assert(offsetof(struct clfs_md_disk, policy) == 256, "md policy");
 static_assert(offsetof(struct clfs_md_disk, streams) == 512, "md streams");
 static_assert(offsetof(struct clfs_md_disk, containers) == 8704,

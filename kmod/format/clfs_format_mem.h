@@ -95,6 +95,7 @@ struct clfs_md {
 	u32 epoch;
 	u64 epoch_start_lsn;
 	u64 recovery_lsn;
+	u64 seal_lsn[CLFS_MD_SEALS];
 	struct clfs_md_policy policy;
 	struct clfs_md_stream streams[CLFS_MAX_STREAMS];
 	struct clfs_md_container containers[CLFS_MAX_CONTAINERS];
@@ -206,6 +207,8 @@ int clfs_blk_seal_nocrc(const struct clfs_md *md, const struct clfs_blk *blk,
 			void *buf, size_t len);
 void clfs_blk_set_crc(u32 seed, void *buf, u32 used_bytes);
 u64 clfs_blk_next_lsn(const struct clfs_md *md, const struct clfs_blk *blk);
+u64 clfs_md_follow_seal(const struct clfs_md *md, u64 lsn);
+int clfs_md_add_seal(struct clfs_md *md, u64 lsn);
 int clfs_rec_encode(const struct clfs_md *md, const struct clfs_rec *rec,
 		    void *dst, size_t room);
 int clfs_rec_iter_init(struct clfs_rec_iter *it, const struct clfs_md *md,

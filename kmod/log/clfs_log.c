@@ -37,6 +37,12 @@ static int clfs_params_check(const struct clfs_storage *s,
 	if (p->nr_containers < CLFS_LOG_MIN_CONTAINERS ||
 	    p->nr_containers > CLFS_MAX_CONTAINERS)
 		return -EINVAL;
+	/* On sequential storage a container is a zone, nothing else. */
+	if (s->zone_bytes && p->container_bytes != s->zone_bytes) {
+		pr_info("%s: containers on this zoned device are %llu bytes, its zone capacity\n",
+			s->name, s->zone_bytes);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -68,11 +74,14 @@ int clfs_log_create_on(struct clfs_storage *s,
 	ret = clfs_params_check(s, params);
 	if (ret)
 		return ret;
-	if (s->capacity <= CLFS_MD_AREA_BYTES)
+	if (s->capacity <= CLFS_MD_AREA_BYTES ||
+	    s->capacity <= CLFS_MD_COPIES * s->zone_bytes)
 		return -ENOSPC;
 	geo.sector_bytes = s->sector_size;
 	geo.container_bytes = params->container_bytes;
-	geo.data_start_bytes = CLFS_MD_AREA_BYTES;
+	/* Zoned: the zones before the first container hold the metadata. */
+	geo.data_start_bytes = s->zone_bytes ? CLFS_MD_COPIES * s->zone_bytes :
+			       CLFS_MD_AREA_BYTES;
 	geo.device_bytes = s->capacity;
 	room = div64_u64(s->capacity - geo.data_start_bytes, geo.container_bytes);
 	geo.nr_slots = (u32)min_t(u64, room, CLFS_MAX_CONTAINERS);
@@ -142,7 +151,7 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 {
 	struct clfs_log *log;
 	u32 max_epoch, i;
-	u64 end;
+	u64 end, seal = 0;
 	int ret;
 
 	if (flags & ~CLFS_OPEN_READ_ONLY)
@@ -195,6 +204,11 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 		if (ret)
 			goto fail;
 	}
+	if (!log->read_only && s->zone_bytes) {
+		ret = clfs_log_zoned_end(log, &end, &seal);
+		if (ret)
+			goto fail;
+	}
 	ret = clfs_log_init_writer(log, end);
 	if (ret)
 		goto fail;
@@ -215,7 +229,12 @@ struct clfs_log *clfs_log_open_on(struct clfs_storage *s, unsigned int flags)
 			memcpy(log->md_next, log->md, sizeof(*log->md_next));
 			log->md_next->epoch = max_epoch + 1;
 			log->md_next->epoch_start_lsn = end;
-			ret = clfs_md_commit(log);
+			if (seal)
+				ret = clfs_md_add_seal(log->md_next, seal);
+			if (ret == -ENOSPC)
+				pr_err("%s: %u crashes since the recovery start left their ends sealed; advance the bases (read-only opens still work)\n",
+				       log->name, CLFS_MD_SEALS);
+			ret = ret ?: clfs_md_commit(log);
 		}
 		mutex_unlock(&log->md_lock);
 		if (ret)

@@ -197,6 +197,7 @@ void clfs_log_count_copy(struct clfs_log *log, u64 bytes);
 /* clfs_recover.c */
 int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch);
 int clfs_recover_check_end(const struct clfs_log *log, u64 end_lsn);
+int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn);
 int clfs_log_read_block(struct clfs_log *log, u64 lsn, void *buf, u32 len,
 			struct clfs_blk *blk);
 

@@ -107,7 +107,7 @@ static int clfs_recover_truncation(struct clfs_log *log,
 int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 {
 	const struct clfs_md *md = log->md;
-	u64 lsn = md->recovery_lsn;
+	u64 lsn = clfs_md_follow_seal(md, md->recovery_lsn);
 	u32 epoch = md->epoch, min_epoch = 0;
 	struct clfs_blk blk;
 	void *buf;
@@ -166,6 +166,52 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 		return ret;
 	*end_lsn = lsn;
 	*max_epoch = epoch;
+	return 0;
+}
+
+/**
+ * clfs_log_zoned_end() - where a session on sequential storage writes first
+ * @log: the log, recovered, to be opened read-write on zoned storage
+ * @end_lsn: the end clfs_recover() found; moved if it must be sealed
+ * @seal_lsn: receives the position to seal, or stays 0
+ *
+ * A zone takes writes only at its write pointer. After a clean close that
+ * is the recovered end; after a crash it may be further on (a torn block,
+ * or blocks that landed after a lost one), and the end cannot be written.
+ * Then the end is sealed and the session starts at the next container
+ * (clfs_format.h section 5). An end at offset 0 needs nothing: the first
+ * write there starts the zone over. A write pointer below the end means
+ * the device lost blocks recovery just read, or lies about its zones.
+ *
+ * Return: 0; -EUCLEAN if the zone's write pointer is below the end; the
+ * driver's error.
+ */
+int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn)
+{
+	struct clfs_storage *s = log->storage;
+	u64 end = *end_lsn, dev_off, wp;
+	u32 cid = clfs_lsn_container(end);
+	int ret;
+
+	if (!clfs_lsn_block_offset(end))
+		return 0;
+	ret = clfs_md_lsn_to_dev(log->md, end, &dev_off);
+	if (ret)
+		return ret;
+	ret = s->ops->write_pointer(s, dev_off, &wp);
+	if (ret)
+		return ret;
+	if (wp == dev_off)
+		return 0;
+	if (wp < dev_off || cid >= CLFS_LSN_CONTAINER_MAX) {
+		pr_err("%s: zone write pointer %#llx is below the end of the log at %#llx (device offset %#llx): the device lost written blocks\n",
+		       log->name, wp, end, dev_off);
+		return -EUCLEAN;
+	}
+	pr_info("%s: zone written beyond the end of the log at %#llx: sealed, the log goes on in the next container\n",
+		log->name, end);
+	*seal_lsn = end;
+	*end_lsn = clfs_lsn_make(cid + 1, 0, 0);
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "clfs_storage.h"
+#include "clfs_bio.h"
 #include "clfs_bdev_compat.h"
 
 struct clfs_bdev {
@@ -129,31 +130,10 @@ static void clfs_bdev_submit(struct clfs_storage *s, struct clfs_io *io)
 	/* Lets the bios of a split I/O merge back into one request. */
 	blk_start_plug(&plug);
 	while (left) {
-		unsigned int nr_vecs;
-
-		nr_vecs = min_t(unsigned long, BIO_MAX_VECS,
-				DIV_ROUND_UP(offset_in_page(p) + left,
-					     PAGE_SIZE));
-		bio = clfs_bdev_new_bio(bdev, io, nr_vecs, opf);
+		bio = clfs_bdev_new_bio(bdev, io, clfs_bio_nr_vecs(p, left),
+					opf);
 		bio->bi_iter.bi_sector = sector;
-		/*
-		 * Chunks end at page boundaries; the buffer and the length are
-		 * sector aligned and a sector is at most a page, so every
-		 * chunk, and every bio, is whole sectors.
-		 */
-		do {
-			unsigned int off = offset_in_page(p);
-			unsigned int n = min_t(u32, left, PAGE_SIZE - off);
-			struct page *page;
-
-			page = vmapped ? vmalloc_to_page(p) : virt_to_page(p);
-			if (bio_add_page(bio, page, n, off) != n)
-				break;
-			p += n;
-			left -= n;
-			sector += n >> SECTOR_SHIFT;
-		} while (left);
-
+		sector += clfs_bio_fill(bio, &p, &left) >> SECTOR_SHIFT;
 		if (WARN_ON_ONCE(!bio->bi_iter.bi_size)) {
 			/* A fresh bio refused its first page: cannot go on. */
 			atomic_cmpxchg(&io->error, 0, -EIO);
@@ -242,7 +222,7 @@ close:
 }
 
 /* Every path to a device shares its log: the key is the device number. */
-static int clfs_bdev_identify(const char *path, char *key, size_t len)
+int clfs_bdev_identify(const char *path, char *key, size_t len)
 {
 	dev_t dev;
 	int ret;

@@ -52,5 +52,9 @@ void clfs_storage_registry_exit(void);
 
 /* clfs_bdev.c: the block-device driver, registered as "bdev". */
 extern struct clfs_storage_driver clfs_bdev_driver;
+int clfs_bdev_identify(const char *path, char *key, size_t len);
+
+/* clfs_zoned.c: zoned block devices, registered as "zoned". */
+extern struct clfs_storage_driver clfs_zoned_driver;
 
 #endif /* _CLFS_STORAGE_H */

@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
+#include "../format/clfs_format.h"
 #include "clfs_storage.h"
 
 #define CLFS_DRIVER_NAME_MAX	15
@@ -158,6 +159,18 @@ int clfs_storage_key(const char *target, char *key, size_t len)
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_storage_key);
 
+/* Sequential storage: whole zones that containers can be. */
+static bool clfs_zones_ok(const struct clfs_storage *s)
+{
+	u64 z = s->zone_bytes;
+
+	if (!z)
+		return true;
+	return s->ops->write_pointer && z % s->sector_size == 0 &&
+	       z >= CLFS_CONTAINER_MIN_BYTES && z <= CLFS_CONTAINER_MAX_BYTES &&
+	       s->capacity % z == 0;
+}
+
 /**
  * clfs_storage_open() - open the storage a target names
  * @target: "NAME:ARG", or a block device path ("/dev/vdb")
@@ -187,17 +200,33 @@ struct clfs_storage *clfs_storage_open(const char *target, unsigned int flags)
 		return s ?: ERR_PTR(-EIO);
 	}
 	s->driver = drv;
+	if (!clfs_zones_ok(s)) {
+		pr_err("%s: driver %s gave an impossible zone geometry\n",
+		       s->name, drv->name);
+		clfs_storage_release(s);
+		return ERR_PTR(-EINVAL);
+	}
 	return s;
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_storage_open);
 
-/* clfs.ko's own driver, registered like any other. */
+/* clfs.ko's own drivers, registered like any other. */
 int clfs_storage_registry_init(void)
 {
-	return clfs_storage_register(&clfs_bdev_driver);
+	int ret;
+
+	ret = clfs_storage_register(&clfs_bdev_driver);
+	if (ret || !IS_ENABLED(CONFIG_BLK_DEV_ZONED))
+		return ret;
+	ret = clfs_storage_register(&clfs_zoned_driver);
+	if (ret)
+		clfs_storage_unregister(&clfs_bdev_driver);
+	return ret;
 }
 
 void clfs_storage_registry_exit(void)
 {
+	if (IS_ENABLED(CONFIG_BLK_DEV_ZONED))
+		clfs_storage_unregister(&clfs_zoned_driver);
 	clfs_storage_unregister(&clfs_bdev_driver);
 }

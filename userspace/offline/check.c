@@ -308,7 +308,7 @@ static int walk_chain(struct off_report *r)
 	struct off_walk w;
 	int ret;
 
-	r->start_lsn = r->log.md->recovery_lsn;
+	r->start_lsn = clfs_md_follow_seal(r->log.md, r->log.md->recovery_lsn);
 	off_walk_init(&w, &r->log, r->start_lsn, 0);
 	while ((ret = off_walk_next(&w)) > 0)
 		chain_block(r, &w.b);

@@ -209,7 +209,8 @@ int off_dump(const char *path, const struct off_dump_opts *o, bool json,
 		print_msg(err, "dump", "error", "%s", log.why);
 		status = OFF_EXIT_CORRUPT;
 	} else if (!o->metadata_only) {
-		start = o->from ? clfs_lsn_block(o->from) : log.md->recovery_lsn;
+		start = o->from ? clfs_lsn_block(o->from) :
+			clfs_md_follow_seal(log.md, log.md->recovery_lsn);
 		ret = dump_chain(&d, start);
 		if (ret < 0) {
 			print_msg(err, "dump", "error", "%s: read failed: %s",
