@@ -121,7 +121,7 @@ static void print_usage(FILE *out)
 		"Online commands that work on a log take its DEVICE: a block\n"
 		"device, e.g. 'clfsctl info /dev/vdb', or a storage driver's\n"
 		"target NAME:ARG, e.g. 'memdev:t1' (clfs_memdev.ko, see\n"
-		"docs/storage.md). They open the log on it through the control\n"
+		"docs/storage-drivers.md). They open the log on it through the control\n"
 		"device (CAP_SYS_ADMIN), sharing it if it is open already. In\n"
 		"place of DEVICE they also take an attached log's name (clfsctl\n"
 		"attach, list), e.g. 'clfsctl info orders', or its node\n"

@@ -74,7 +74,7 @@ int clfs_abi_compatible(const struct clfs_version *ver);
  * clfs_log_create() - format a device as a new log
  * @ctl_fd: descriptor from clfs_open_control()
  * @dev: path of the block device, e.g. "/dev/vdb", or a storage driver's
- *	target, e.g. "memdev:t1" (docs/storage.md)
+ *	target, e.g. "memdev:t1" (docs/storage-drivers.md)
  * @p: the log's geometry and kind (its reserved fields must be zero)
  *
  * Whatever the device held is lost, including an earlier log.

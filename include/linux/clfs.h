@@ -26,7 +26,7 @@
  *   -ERANGE      (set size) a size outside the size policies
  *   -EINPROGRESS (log full) an event will answer the call later
  *
- * Devices are named by targets (docs/storage.md): a block device's path,
+ * Devices are named by targets (docs/storage-drivers.md): a block device's path,
  * "/dev/vdb", or a storage driver's "NAME:ARG", e.g. "memdev:t1"; an
  * unknown driver name gives -ENODEV. Storage drivers plug in through
  * <linux/clfs_storage.h>.

@@ -73,7 +73,7 @@
  *   unloaded under an open log. A driver unregisters in its module exit;
  *   by then no storage of it exists.
  *
- * Design and an example driver: docs/storage.md, kmod/storage/clfs_memdev*.c.
+ * Design and an example driver: docs/storage-drivers.md, kmod/storage/clfs_memdev*.c.
  */
 #ifndef _LINUX_CLFS_STORAGE_H
 #define _LINUX_CLFS_STORAGE_H
