@@ -999,10 +999,10 @@ static void clfs_format_block_next_lsn_follows_seal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, clfs_md_follow_seal(md, LSN(7, 0x4000, 0)),
 			LSN(8, 0, 0));
 	/* Only the sealed position itself. */
-	KUNIT_EXPECT_EQ(test, clfs_md_follow_seal(md, LSN(7, 0x3e00, 0)),
-			LSN(7, 0x3e00, 0));
+	KUNIT_EXPECT_EQ(test, clfs_md_follow_seal(md, LSN(7, 0x3000, 0)),
+			LSN(7, 0x3000, 0));
 	blk.disk_bytes = SECTOR;
-	KUNIT_EXPECT_EQ(test, clfs_blk_next_lsn(md, &blk), LSN(7, 0x3e00, 0));
+	KUNIT_EXPECT_EQ(test, clfs_blk_next_lsn(md, &blk), LSN(7, 0x3000, 0));
 	KUNIT_EXPECT_EQ(test, clfs_md_validate(md), 0);
 }
 
@@ -1014,15 +1014,15 @@ static void clfs_format_seals_roundtrip_and_drop_below_recovery(struct kunit *te
 
 	/* recovery_lsn is LSN(5, 0x1000, 0): a seal below it is dropped. */
 	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(5, 0x200, 0)), 0);
-	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(6, 0x200, 0)), 0);
-	KUNIT_EXPECT_EQ(test, md->seal_lsn[0], LSN(6, 0x200, 0));
+	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(6, SECTOR, 0)), 0);
+	KUNIT_EXPECT_EQ(test, md->seal_lsn[0], LSN(6, SECTOR, 0));
 	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], 0);
 	/* Again is nothing new; below the last or at offset 0 is refused. */
-	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(6, 0x200, 0)), 0);
+	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(6, SECTOR, 0)), 0);
 	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], 0);
 	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(5, 0x2000, 0)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(7, 0, 0)), -EINVAL);
-	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(7, 0x400, 0)), 0);
+	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(7, 2 * SECTOR, 0)), 0);
 	buf = encode_md(test, md);
 	KUNIT_ASSERT_EQ(test, clfs_md_decode(buf, CLFS_MD_COPY_BYTES,
 					     DEV_BYTES, out), 0);
@@ -1035,26 +1035,27 @@ static void clfs_format_seals_fill_up(struct kunit *test)
 	u32 i;
 
 	for (i = 0; i < CLFS_MD_SEALS; i++)
-		KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(6, 0x200 * (i + 1), 0)), 0);
-	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(7, 0x200, 0)), -ENOSPC);
+		KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(6, SECTOR * (i + 1), 0)), 0);
+	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(7, SECTOR, 0)), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, clfs_md_validate(md), 0);
 	/* Once the recovery start passes them, the room comes back. */
-	md->recovery_lsn = LSN(6, 0x200 * CLFS_MD_SEALS, 0);
-	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(7, 0x200, 0)), 0);
-	KUNIT_EXPECT_EQ(test, md->seal_lsn[0], LSN(6, 0x200 * CLFS_MD_SEALS, 0));
-	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], LSN(7, 0x200, 0));
+	md->recovery_lsn = LSN(6, SECTOR * CLFS_MD_SEALS, 0);
+	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(7, SECTOR, 0)), 0);
+	KUNIT_EXPECT_EQ(test, md->seal_lsn[0], LSN(6, SECTOR * CLFS_MD_SEALS, 0));
+	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], LSN(7, SECTOR, 0));
 	KUNIT_EXPECT_EQ(test, md->seal_lsn[2], 0);
 }
 
 static void clfs_format_seals_invalid_are_corrupt(struct kunit *test)
 {
 	static const u64 bad[][2] = {
-		{ LSN(7, 0x400, 0), LSN(7, 0x200, 0) },	/* descending */
-		{ LSN(7, 0x200, 0), LSN(7, 0x200, 0) },	/* twice */
-		{ 0, LSN(7, 0x200, 0) },		/* after a hole */
+		{ LSN(7, 2 * SECTOR, 0), LSN(7, SECTOR, 0) },	/* descending */
+		{ LSN(7, SECTOR, 0), LSN(7, SECTOR, 0) },	/* twice */
+		{ 0, LSN(7, SECTOR, 0) },		/* after a hole */
 		{ LSN(7, 0, 0), 0 },			/* offset 0 */
-		{ LSN(8, 0x200, 0), 0 },		/* not yet handed out */
-		{ LSN(7, 0x200, 1), 0 },		/* not a block position */
+		{ LSN(8, SECTOR, 0), 0 },		/* not yet handed out */
+		{ LSN(7, SECTOR, 1), 0 },		/* not a block position */
+		{ LSN(7, 512, 0), 0 },			/* not on a sector */
 	};
 	struct clfs_md *md = alloc_md(test, false);
 	u32 i;
