@@ -10,7 +10,9 @@
  *   -EINVAL      bad arguments
  *   -ENODATA     the device holds no clfs log
  *   -EUCLEAN     the log's metadata is corrupt (both copies), or holds
- *                values no use can reach (read-write opens)
+ *                values no use can reach, or blocks it names or an
+ *                earlier open found are gone (read-write opens; a
+ *                read-only open still reads what is left)
  *   -EOPNOTSUPP  the log is of a newer format, or the device's sector size
  *                is not 512 or 4096
  *   -ENOSPC      no room: the device for containers, or the log for blocks

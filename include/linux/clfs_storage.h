@@ -55,13 +55,15 @@
  *   = @zone_bytes, data from zone CLFS_MD_COPIES on: the zones before it
  *   are the driver's to lay the metadata copies out in, see
  *   docs/storage-drivers.md) and writes a container's blocks back to back
- *   from offset 0, never rewriting one; a write at a zone's offset 0
- *   starts the zone over (the driver resets it first, which empties it).
- *   Writes to one zone may reach @submit out of order (blocks are sealed
- *   in parallel): a driver that must issue them in order queues them. A
- *   read beyond a zone's write pointer returns zeros. After a crash the
- *   engine asks @write_pointer where a zone ends before writing into it
- *   again.
+ *   from offset 0, never rewriting one. Before a container's first write
+ *   the engine empties its zone with @reset_zone, with nothing in flight
+ *   to it: when it activates the container, and at open for an end at a
+ *   zone's start. Writes to one zone may then reach @submit out of order
+ *   (blocks are sealed in parallel), the first one too: a driver that
+ *   must issue them in order queues them until the write pointer reaches
+ *   them. A read beyond a zone's write pointer returns zeros. After a
+ *   crash the engine asks @write_pointer where a zone ends before writing
+ *   into it again.
  *
  * - Buffers: a read's or write's buffer is a kernel virtual address aligned
  *   to the sector size, from kmalloc, the page allocator or vmalloc; never
@@ -145,11 +147,17 @@ struct clfs_io {
  *	written (its start when empty, its end when full). Called with no
  *	write in flight to that zone. Return 0 or a negative errno. May
  *	sleep.
+ * @reset_zone: sequential storage only: empty the zone starting at device
+ *	offset @offset (a multiple of @zone_bytes); its write pointer goes
+ *	back to @offset. Called with no I/O in flight to that zone. Return 0
+ *	or a negative errno (the log then fails the write that needed it).
+ *	May sleep.
  */
 struct clfs_storage_ops {
 	void (*submit)(struct clfs_storage *s, struct clfs_io *io);
 	void (*release)(struct clfs_storage *s);
 	int (*write_pointer)(struct clfs_storage *s, u64 offset, u64 *wp);
+	int (*reset_zone)(struct clfs_storage *s, u64 offset);
 };
 
 /**
@@ -168,6 +176,7 @@ struct clfs_storage_ops {
  * @zone_bytes: 0 for storage written anywhere; for sequential storage the
  *	zone size, a multiple of @sector_size that divides @capacity, from
  *	64 KiB to 4 GiB (the container size limits), with @ops->write_pointer
+ *	and @ops->reset_zone
  *
  * A driver embeds this in its own structure, calls clfs_storage_init() and
  * sets the other fields before open() returns; they are constant after.

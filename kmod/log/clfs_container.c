@@ -59,7 +59,8 @@ static u32 clfs_container_free_for(const struct clfs_log *log, bool use_held)
  *
  * Return: 0 once the activation is durable in both copies; -ENOSPC if no
  * container is free, or none beyond those held for reservations, and the
- * log cannot grow (the log is full); -EIO or -EROFS from the commits.
+ * log cannot grow (the log is full); -EIO or -EROFS from the commits, or
+ * the zone reset on sequential storage.
  */
 int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held)
 {
@@ -88,6 +89,18 @@ int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held)
 	slot = clfs_container_pick_free(log->md);
 	if (slot < 0)
 		return slot;
+	/*
+	 * Sequential storage: the zone is emptied first, so that its first
+	 * write lands at offset 0 whatever order blocks reach the driver in.
+	 * A crash before the commit leaves a free zone empty, no harm.
+	 */
+	if (log->storage->zone_bytes) {
+		ret = clfs_storage_reset_zone(log->storage,
+					      log->md->geo.data_start_bytes +
+					      (u64)slot * log->md->geo.container_bytes);
+		if (ret)
+			return ret;
+	}
 	memcpy(next, log->md, sizeof(*next));
 	next->containers[slot].state = CLFS_CONT_ACTIVE;
 	next->containers[slot].logical_id = cid;

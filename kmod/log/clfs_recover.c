@@ -179,9 +179,11 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
  * is the recovered end; after a crash it may be further on (a torn block,
  * or blocks that landed after a lost one), and the end cannot be written.
  * Then the end is sealed and the session starts at the next container
- * (clfs_format.h section 5). An end at offset 0 needs nothing: the first
- * write there starts the zone over. A write pointer below the end means
- * the device lost blocks recovery just read, or lies about its zones.
+ * (clfs_format.h section 5). An end at the start of an active container's
+ * zone needs the zone empty: what a crashed session left there lies
+ * beyond the end, so the zone is reset. (A container not active yet is
+ * reset when it is activated.) A write pointer below the end means the
+ * device lost blocks recovery just read, or lies about its zones.
  *
  * Return: 0; -EUCLEAN if the zone's write pointer is below the end; the
  * driver's error.
@@ -193,7 +195,7 @@ int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn)
 	u32 cid = clfs_lsn_container(end);
 	int ret;
 
-	if (!clfs_lsn_block_offset(end))
+	if (!clfs_lsn_block_offset(end) && cid >= log->md->next_cid)
 		return 0;
 	ret = clfs_md_lsn_to_dev(log->md, end, &dev_off);
 	if (ret)
@@ -203,6 +205,8 @@ int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn)
 		return ret;
 	if (wp == dev_off)
 		return 0;
+	if (!clfs_lsn_block_offset(end))
+		return clfs_storage_reset_zone(s, dev_off);
 	if (wp < dev_off || cid >= CLFS_LSN_CONTAINER_MAX) {
 		pr_err("%s: zone write pointer %#llx is below the end of the log at %#llx (device offset %#llx): the device lost written blocks\n",
 		       log->name, wp, end, dev_off);
@@ -225,10 +229,12 @@ int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn)
  * that lost nothing. One at or beyond the end names records that were on
  * the device and are gone (a damaged block cut the scan short): a session
  * appending there would give its records LSNs below the stream's start,
- * acknowledged and unreadable. Such a log can still be read.
+ * acknowledged and unreadable. So does an end below the current epoch's
+ * start, which the last read-write open found whole (a zone emptied, a
+ * block damaged since). Such a log can still be read.
  *
  * Return: 0, or -EUCLEAN (one kernel message) if a stream's value lies
- * at or beyond @end_lsn.
+ * at or beyond @end_lsn, or @end_lsn below the epoch's start.
  */
 int clfs_recover_check_end(const struct clfs_log *log, u64 end_lsn)
 {
@@ -237,6 +243,11 @@ int clfs_recover_check_end(const struct clfs_log *log, u64 end_lsn)
 	const struct clfs_md *md = log->md;
 	u32 i, k;
 
+	if (end_lsn < md->epoch_start_lsn) {
+		pr_err("%s: the log ends at %#llx, before the current epoch's start %#llx which the last open found whole: blocks were lost; the log can only be opened read-only\n",
+		       log->name, end_lsn, md->epoch_start_lsn);
+		return -EUCLEAN;
+	}
 	for (i = 0; i < CLFS_MAX_STREAMS; i++) {
 		const struct clfs_md_stream *st = &md->streams[i];
 		const u64 v[] = { st->base_lsn, st->archive_tail_lsn,

@@ -12,6 +12,7 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
@@ -283,3 +284,29 @@ int clfs_storage_flush_sync(struct clfs_storage *s)
 	return clfs_storage_sync(s, CLFS_IO_FLUSH, 0, NULL, 0, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(clfs_storage_flush_sync);
+
+/**
+ * clfs_storage_reset_zone() - empty one zone of sequential storage
+ * @s: the storage, @zone_bytes set
+ * @offset: device offset of the zone's start
+ *
+ * The caller has nothing in flight to the zone (see <linux/clfs_storage.h>).
+ *
+ * Context: process context, sleeps.
+ * Return: 0; -EINVAL for storage without zones or an @offset that is not a
+ * zone start inside it; -EROFS on read-only storage; the driver's error.
+ */
+int clfs_storage_reset_zone(struct clfs_storage *s, u64 offset)
+{
+	u64 rem;
+
+	if (!s->zone_bytes)
+		return -EINVAL;
+	div64_u64_rem(offset, s->zone_bytes, &rem);
+	if (rem || offset >= s->capacity)
+		return -EINVAL;
+	if (s->read_only)
+		return -EROFS;
+	return s->ops->reset_zone(s, offset);
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_storage_reset_zone);

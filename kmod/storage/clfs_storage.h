@@ -42,6 +42,7 @@ int clfs_storage_read_sync(struct clfs_storage *s, u64 offset, void *buf,
 int clfs_storage_write_sync(struct clfs_storage *s, u64 offset,
 			    const void *buf, u32 len, unsigned int flags);
 int clfs_storage_flush_sync(struct clfs_storage *s);
+int clfs_storage_reset_zone(struct clfs_storage *s, u64 offset);
 
 /* clfs_storage_registry.c */
 struct clfs_storage *clfs_storage_open(const char *target,

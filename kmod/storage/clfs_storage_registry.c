@@ -166,7 +166,8 @@ static bool clfs_zones_ok(const struct clfs_storage *s)
 
 	if (!z)
 		return true;
-	return s->ops->write_pointer && z % s->sector_size == 0 &&
+	return s->ops->write_pointer && s->ops->reset_zone &&
+	       z % s->sector_size == 0 &&
 	       z >= CLFS_CONTAINER_MIN_BYTES && z <= CLFS_CONTAINER_MAX_BYTES &&
 	       s->capacity % z == 0;
 }

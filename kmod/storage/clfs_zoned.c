@@ -17,12 +17,13 @@
  * at a time, in order: one write in flight per zone, which is also all the
  * block layer's zone write locking lets through. Regular writes rather
  * than zone append: a block's LSN names its offset and is in its crc
- * before it is written, so the device may not choose the offset. A write
- * at offset 0 starts the container over: the zone is reset first (the
- * engine writes there only when it activates the container, so nothing
- * in the zone is needed any more). Recycling is that reset; nothing is
- * reset when a container is freed, so a freed container can still be read
- * until it is used again, as on a conventional disk. A read beyond the
+ * before it is written, so the device may not choose the offset. The
+ * engine empties a zone (reset_zone()) before the first write of its
+ * container, with nothing in flight to it, so the first write too may
+ * arrive after later ones and waits in the queue. Recycling is that
+ * reset, at the container's next activation; nothing is reset when a
+ * container is freed, so a freed container can still be read until it is
+ * used again, as on a conventional disk. A read beyond the
  * write pointer returns zeros without I/O: no block can exist there,
  * whatever the device would return. A failed write leaves its zone's
  * contents unknown: the zone fails every later write until it is reset
@@ -376,26 +377,11 @@ static void clfs_zone_write(struct clfs_zoned *z, struct clfs_io *io)
 	struct clfs_zone *zn = clfs_zone_of(z, io->offset);
 	u64 rel = clfs_zone_rel(z, io->offset);
 	struct clfs_io *pos, *next;
-	int err = 0;
 
 	if (rel + io->len > z->cap) {
 		clfs_storage_complete(io, -EIO);
 		return;
 	}
-	if (!rel) {
-		/* The container starts over: nothing may be left in flight. */
-		spin_lock_irq(&zn->lock);
-		if (zn->busy || !list_empty(&zn->pending))
-			err = -EIO;
-		spin_unlock_irq(&zn->lock);
-		if (!err && (zn->next || zn->broken))
-			err = clfs_zone_reset(z, zn);
-		if (err) {
-			clfs_storage_complete(io, err);
-			return;
-		}
-	}
-
 	spin_lock_irq(&zn->lock);
 	if (zn->broken || rel < zn->next) {
 		spin_unlock_irq(&zn->lock);
@@ -502,6 +488,23 @@ static int clfs_zoned_write_pointer(struct clfs_storage *s, u64 offset,
 	return 0;
 }
 
+static int clfs_zoned_reset_zone(struct clfs_storage *s, u64 offset)
+{
+	struct clfs_zoned *z = to_clfs_zoned(s);
+	struct clfs_zone *zn = clfs_zone_of(z, offset);
+	bool idle;
+
+	spin_lock_irq(&zn->lock);
+	idle = !zn->busy && list_empty(&zn->pending);
+	spin_unlock_irq(&zn->lock);
+	/* The engine's promise: nothing in flight to the zone. */
+	if (WARN_ON_ONCE(!idle))
+		return -EBUSY;
+	if (!zn->wp && !zn->broken)
+		return 0;
+	return clfs_zone_reset(z, zn);
+}
+
 static void clfs_zoned_free(struct clfs_zoned *z)
 {
 	if (z->wq)
@@ -521,6 +524,7 @@ static const struct clfs_storage_ops clfs_zoned_ops = {
 	.submit		= clfs_zoned_submit,
 	.release	= clfs_zoned_release,
 	.write_pointer	= clfs_zoned_write_pointer,
+	.reset_zone	= clfs_zoned_reset_zone,
 };
 
 /* ---- open -------------------------------------------------------------- */

@@ -446,6 +446,22 @@ static size_t small_len(unsigned int i)
 	return 200 + (i * 613) % 7000;
 }
 
+/*
+ * Records @*i up to @to into @lsn, as append_rec() with @len bytes each
+ * (0: small_len()); stops at the first failure, @*i naming it.
+ */
+static int append_run(int m, unsigned int *i, unsigned int to, size_t len,
+		      __u32 flags, __u64 *lsn)
+{
+	int ret = 0;
+
+	for (; *i < to && !ret; ++*i)
+		ret = append_rec(m, *i, len ?: small_len(*i), flags, &lsn[*i]);
+	if (ret)
+		--*i;
+	return ret;
+}
+
 /* The device offset of logical container @cid, or -errno. */
 static long long container_offset(int log, __u32 cid)
 {
@@ -516,9 +532,9 @@ TEST_F_TIMEOUT(zoned, records_survive_reopen, TIMEOUT)
 
 	ASSERT_EQ(0, zl_create(self, self->zone_bytes, 8));
 	ASSERT_EQ(0, zl_open(self, &z, 0));
-	for (i = 0; i < NR_BASIC; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, small_len(i), CLFS_APPEND_FORCE_FLUSH, &lsn[i]))
-			TH_LOG("record %u", i);
+	i = 0;
+	ASSERT_EQ(0, append_run(z.m, &i, NR_BASIC, 0, CLFS_APPEND_FORCE_FLUSH, lsn))
+		TH_LOG("record %u", i);
 	ASSERT_EQ(0, clfs_log_query(z.log, &li));
 	EXPECT_EQ(self->zone_bytes, li.container_bytes);
 	EXPECT_EQ(4096, li.sector_bytes);
@@ -646,8 +662,8 @@ TEST_F_TIMEOUT(zoned, containers_recycle_over_many_wraps, TIMEOUT)
 TEST_F_TIMEOUT(zoned, containers_recycle_one_block_at_a_time, TIMEOUT)
 {
 	static __u64 lsn[NR_SERIAL + 1];
+	unsigned int i, base_i = 0;
 	struct zlog z;
-	unsigned int i;
 	int ret;
 
 	ASSERT_EQ(0, zl_create(self, self->zone_bytes, 4));
@@ -655,16 +671,19 @@ TEST_F_TIMEOUT(zoned, containers_recycle_one_block_at_a_time, TIMEOUT)
 	for (i = 0; i < NR_SERIAL; i++) {
 		ret = append_rec(z.m, i, BIG_REC, CLFS_APPEND_FORCE_FLUSH, &lsn[i]);
 		ASSERT_EQ(0, ret) TH_LOG("record %u: %s", i, strerror(-ret));
-		if (i % 4 == 3) {
+		if (i % 4 == 3 && i + 1 < NR_SERIAL) {
 			ret = clfs_advance_base(z.m, lsn[i]);
 			ASSERT_EQ(0, ret) TH_LOG("advance base to record %u: %s", i, strerror(-ret));
+			base_i = i;
 		}
 	}
 	EXPECT_LE(7, clfs_lsn_container(lsn[NR_SERIAL - 1]) - clfs_lsn_container(lsn[0]));
 	zl_close(&z);
 	ASSERT_EQ(0, zl_open(self, &z, 0));
-	for (i = NR_SERIAL - 4; i < NR_SERIAL; i++)
+	/* From the last base on, everything; the record before it is gone. */
+	for (i = base_i; i < NR_SERIAL; i++)
 		EXPECT_EQ(0, check_rec(z.m, lsn[i], i, BIG_REC)) TH_LOG("record %u", i);
+	EXPECT_EQ(-ERANGE, check_rec(z.m, lsn[base_i - 1], base_i - 1, BIG_REC));
 	ASSERT_EQ(0, append_rec(z.m, i, BIG_REC, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
 	zl_close(&z);
 	ASSERT_EQ(0, zl_open(self, &z, 0));
@@ -712,19 +731,20 @@ TEST_F_TIMEOUT(zoned, truncation_and_restart_areas, TIMEOUT)
 
 	ASSERT_EQ(0, zl_create(self, self->zone_bytes, 8));
 	ASSERT_EQ(0, zl_open(self, &z, 0));
-	for (i = 0; i < 10; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, BIG_REC, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
+	i = 0;
+	ASSERT_EQ(0, append_run(z.m, &i, 10, BIG_REC, CLFS_APPEND_FORCE_FLUSH, lsn))
+		TH_LOG("record %u", i);
 	ASSERT_EQ(0, clfs_restart_write(z.m, r1, strlen(r1), lsn[3], 0, &rl1));
-	for (; i < 30; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, BIG_REC, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
+	ASSERT_EQ(0, append_run(z.m, &i, 30, BIG_REC, CLFS_APPEND_FORCE_FLUSH, lsn))
+		TH_LOG("record %u", i);
 	/* The records cut off spread over two containers. */
 	EXPECT_LT(clfs_lsn_container(lsn[TRUNC_END]), clfs_lsn_container(lsn[29]));
 	ret = clfs_set_end_of_log(z.m, lsn[TRUNC_END]);
 	ASSERT_EQ(0, ret) TH_LOG("set end of log: %s", strerror(-ret));
 	EXPECT_EQ(-ENOENT, check_rec(z.m, lsn[TRUNC_END + 1], TRUNC_END + 1, BIG_REC));
 	/* New records come after everything ever written. */
-	for (; i < NR_TRUNC; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, BIG_REC, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
+	ASSERT_EQ(0, append_run(z.m, &i, NR_TRUNC, BIG_REC, CLFS_APPEND_FORCE_FLUSH, lsn))
+		TH_LOG("record %u", i);
 	EXPECT_LT(lsn[29], lsn[30]);
 	ASSERT_EQ(0, clfs_restart_write(z.m, r2, strlen(r2), lsn[5], 0, &rl2));
 	EXPECT_EQ(0, check_restarts(z.m, rl2, r2, rl1, r1));
@@ -781,8 +801,9 @@ TEST_F_TIMEOUT(zoned, grow_to_every_zone_and_shrink, TIMEOUT)
 
 	ASSERT_EQ(0, zl_create(self, self->zone_bytes, 4));
 	ASSERT_EQ(0, zl_open(self, &z, 0));
-	for (i = 0; i < 20; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, small_len(i), 0, &lsn[i]));
+	i = 0;
+	ASSERT_EQ(0, append_run(z.m, &i, 20, 0, 0, lsn))
+		TH_LOG("record %u", i);
 	ASSERT_EQ(0, clfs_container_add(z.log, max - 4 - 2));
 	ASSERT_EQ(0, clfs_container_add(z.log, 2));
 	ASSERT_EQ(0, clfs_log_query(z.log, &li));
@@ -806,8 +827,9 @@ TEST_F_TIMEOUT(zoned, grow_to_every_zone_and_shrink, TIMEOUT)
 	ASSERT_EQ(0, zl_open(self, &z, 0));
 	ASSERT_EQ(0, clfs_log_query(z.log, &li));
 	EXPECT_EQ(max - 8, li.nr_containers);
-	for (i = 20; i < NR_GROW; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, small_len(i), 0, &lsn[i])) TH_LOG("record %u", i);
+	i = 20;
+	ASSERT_EQ(0, append_run(z.m, &i, NR_GROW, 0, 0, lsn))
+		TH_LOG("record %u", i);
 	ASSERT_EQ(0, clfs_flush(z.m, CLFS_LSN_NULL, NULL));
 	EXPECT_LE(5, clfs_lsn_container(lsn[NR_GROW - 1]) - clfs_lsn_container(lsn[0]));
 	/* Shrink again while records are in use: free ones only. */
@@ -836,9 +858,9 @@ static void fill_big(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, zl_create(self, self->zone_bytes, nr_cont));
 	ASSERT_EQ(0, zl_open(self, &z, 0));
-	for (i = 0; i < n; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, BIG_REC, CLFS_APPEND_FORCE_FLUSH, &lsn[i]))
-			TH_LOG("record %u", i);
+	i = 0;
+	ASSERT_EQ(0, append_run(z.m, &i, n, BIG_REC, CLFS_APPEND_FORCE_FLUSH, lsn))
+		TH_LOG("record %u", i);
 	zl_close(&z);
 }
 
@@ -915,6 +937,9 @@ static void reset_data_zone(struct __test_metadata *_metadata,
 	struct zlog z;
 
 	fill_big(_metadata, self, 8, NR_DATA, lsn);
+	/* A session that finds them all: they lie below its epoch's start. */
+	ASSERT_EQ(0, zl_open(self, &z, 0));
+	zl_close(&z);
 	zones_of(_metadata, self, lsn, idx, zones, 3);
 	ASSERT_NE(zones[0], zones[1]);
 	ASSERT_NE(zones[1], zones[2]);
@@ -986,8 +1011,8 @@ static void reset_md_zone(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ret) TH_LOG("open with metadata zone %u empty: %s", victim, strerror(-ret));
 	for (i = 0; i < NR_MD; i++)
 		EXPECT_EQ(0, check_rec(z.m, lsn[i], i, BIG_REC)) TH_LOG("record %u", i);
-	for (; i < NR_MD + 5; i++)
-		ASSERT_EQ(0, append_rec(z.m, i, BIG_REC, CLFS_APPEND_FORCE_FLUSH, &lsn[i]));
+	ASSERT_EQ(0, append_run(z.m, &i, NR_MD + 5, BIG_REC, CLFS_APPEND_FORCE_FLUSH, lsn))
+		TH_LOG("record %u", i);
 	zl_close(&z);
 	ASSERT_EQ(0, zl_open(self, &z, 0));
 	for (i = 0; i < NR_MD + 5; i++)
