@@ -505,6 +505,46 @@ static void clfs_recovery_base_beyond_a_damaged_block_refuses_read_write(struct 
 }
 
 /*
+ * A block the last read-write open recovered is damaged afterwards (a zone
+ * emptied behind the log's back is the same): recovery ends before the
+ * epoch's start, where that open found the end. A session writing there
+ * would reuse the LSNs of acknowledged records. The log opens read-only;
+ * a read-write open is refused with -EUCLEAN, until the block is back.
+ */
+static void clfs_recovery_end_before_the_epoch_start_refuses_read_write(struct kunit *test)
+{
+	unsigned int sector = tl_param_sector(test);
+	struct tl *tl = tl_new_log(test, sector, CB, 2, 2);
+	struct clfs_log_info info;
+	struct tl_blk b;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	tl_close(tl);
+	/* This session's epoch starts after the three blocks. */
+	reopen(tl);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, 3ULL);
+	tl_close(tl);
+	b = tl->blks[1];
+	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, b.dev_offset, tl->buf, sector), 0);
+	((u8 *)tl->buf)[sizeof(struct clfs_blk_disk)] ^= 0x5a;
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, b.dev_offset, tl->buf, sector), 0);
+
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), -EUCLEAN);
+	KUNIT_EXPECT_NULL(test, tl->log);
+	KUNIT_ASSERT_EQ(test, tl_open(tl, CLFS_OPEN_READ_ONLY), 0);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, 1ULL);
+	tl_close(tl);
+	((u8 *)tl->buf)[sizeof(struct clfs_blk_disk)] ^= 0x5a;
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, b.dev_offset, tl->buf, sector), 0);
+	KUNIT_EXPECT_EQ(test, tl_open(tl, 0), 0);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, info.recovered_blocks, 3ULL);
+}
+
+/*
  * Recovery itself crashes: the metadata commit that starts the new epoch
  * fails or is torn. The next open must find the same end, and orphans
  * beyond it must stay dead through the sessions that follow.
@@ -1074,6 +1114,8 @@ static struct kunit_case clfs_recovery_cases[] = {
 	KUNIT_CASE_PARAM(clfs_recovery_generation_at_its_limit_refuses_read_write,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_base_beyond_a_damaged_block_refuses_read_write,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_recovery_end_before_the_epoch_start_refuses_read_write,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_recovery_crash_in_epoch_commit_then_open_again,
 			 open_fault_gen_params),
