@@ -52,8 +52,8 @@
  * - Sequential storage (@zone_bytes set: a zoned device). The device is a
  *   run of zones of @zone_bytes, each written front to back only. The
  *   engine then puts every container in exactly one zone (container size
- *   = @zone_bytes, data from zone CLFS_MD_COPIES on: the zones before it
- *   are the driver's to lay the metadata copies out in, see
+ *   = @zone_bytes, data from zone CLFS_STORAGE_MD_ZONES on: the zones
+ *   before it are the driver's to lay the metadata copies out in, see
  *   docs/storage-drivers.md) and writes a container's blocks back to back
  *   from offset 0, never rewriting one. Before a container's first write
  *   the engine empties its zone with @reset_zone, with nothing in flight
@@ -195,6 +195,12 @@ struct clfs_storage {
 	atomic_t inflight;
 	const struct clfs_storage_driver *driver;
 };
+
+/*
+ * Sequential storage: the zones before container slot 0, which the driver
+ * lays the metadata copies out in (see @zone_bytes and the top of the file).
+ */
+#define CLFS_STORAGE_MD_ZONES	2U
 
 /* open() flags */
 #define CLFS_STORAGE_READ_ONLY	(1U << 0)	/* open without write access */

@@ -74,6 +74,7 @@ struct clfs_md_geometry {
  * @epoch: current writing session
  * @epoch_start_lsn: block LSN where the current epoch begins
  * @recovery_lsn: block LSN where recovery starts scanning
+ * @seal_lsn: sealed block positions, ascending, unused entries 0
  * @policy: management policies
  * @streams: stream table, indexed by stream id
  * @containers: container table, indexed by physical slot

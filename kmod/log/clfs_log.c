@@ -75,12 +75,14 @@ int clfs_log_create_on(struct clfs_storage *s,
 	if (ret)
 		return ret;
 	if (s->capacity <= CLFS_MD_AREA_BYTES ||
-	    s->capacity <= CLFS_MD_COPIES * s->zone_bytes)
+	    s->capacity <= CLFS_STORAGE_MD_ZONES * s->zone_bytes)
 		return -ENOSPC;
 	geo.sector_bytes = s->sector_size;
 	geo.container_bytes = params->container_bytes;
 	/* Zoned: the zones before the first container hold the metadata. */
-	geo.data_start_bytes = s->zone_bytes ? CLFS_MD_COPIES * s->zone_bytes :
+	BUILD_BUG_ON(CLFS_STORAGE_MD_ZONES != CLFS_MD_COPIES);
+	geo.data_start_bytes = s->zone_bytes ?
+			       CLFS_STORAGE_MD_ZONES * s->zone_bytes :
 			       CLFS_MD_AREA_BYTES;
 	geo.device_bytes = s->capacity;
 	room = div64_u64(s->capacity - geo.data_start_bytes, geo.container_bytes);

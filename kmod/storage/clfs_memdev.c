@@ -38,12 +38,27 @@
  * a held completion, or an async work item), which frees the request
  * afterwards; nothing is freed in interrupt context.
  *
+ * Sequential storage (clfs_memdev_set_zones()): the device is a run of
+ * zones, the first CLFS_STORAGE_MD_ZONES conventional (the metadata's, as
+ * on SMR disks), the others sequential. A sequential zone's sectors are
+ * each written once until the zone is reset: writing one again is a
+ * violation of the rules of <linux/clfs_storage.h>, failed with -EIO and
+ * counted. Writes may come in any order, as they reach a driver (a real
+ * device would need them in order: the zoned driver queues them). A zone's
+ * write pointer is the end of its last written sector, in the view and on
+ * the medium; a power cycle leaves each zone with what its medium holds,
+ * so a write kept beyond a lost one leaves the write pointer beyond a
+ * hole, the worst a device could do. A reset empties the zone at once,
+ * cache included, and is durable when it returns.
+ *
  * Locking: @lock (irq-safe) protects all the state; data is copied under
  * it, which is fine for test-sized I/O.
  */
+#include <linux/bitmap.h>
 #include <linux/errno.h>
 #include <linux/irq_work.h>
 #include <linux/list.h>
+#include <linux/math64.h>
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
@@ -114,6 +129,9 @@ struct clfs_memdev {
 	unsigned int tear_keep;
 	u64 bad_offset;
 	u64 bad_len;
+	/* Sequential storage: sectors written since their zone's reset. */
+	unsigned long *written;		/* in the view */
+	unsigned long *written_durable;	/* on the medium */
 	struct clfs_memdev_stats stats;
 };
 
@@ -151,6 +169,56 @@ static void memdev_apply(u8 *img, const struct memdev_wr *wr)
 	memcpy(img + wr->offset, wr->data, wr->len);
 }
 
+/* Sequential storage starts after the conventional zones. */
+static u64 memdev_seq_start(const struct clfs_memdev *m)
+{
+	return (u64)CLFS_STORAGE_MD_ZONES * m->storage.zone_bytes;
+}
+
+/* The bit range of [@off, @off + @len) in a written map. */
+static void memdev_bits(const struct clfs_memdev *m, u64 off, u64 len,
+			unsigned long *first, unsigned long *nr)
+{
+	*first = off >> ilog2(m->storage.sector_size);
+	*nr = len >> ilog2(m->storage.sector_size);
+}
+
+/* Records that @wr's sectors of sequential zones are in @map. */
+static void memdev_mark(struct clfs_memdev *m, unsigned long *map,
+			const struct memdev_wr *wr)
+{
+	unsigned long first, nr;
+
+	if (!map || wr->offset < memdev_seq_start(m))
+		return;
+	memdev_bits(m, wr->offset, wr->len, &first, &nr);
+	bitmap_set(map, first, nr);
+}
+
+static void memdev_apply_durable(struct clfs_memdev *m,
+				 const struct memdev_wr *wr)
+{
+	memdev_apply(m->durable, wr);
+	memdev_mark(m, m->written_durable, wr);
+}
+
+/*
+ * A write into a sequential zone must stay in the zone and find its
+ * sectors unwritten since the zone's reset.
+ */
+static bool memdev_zone_write_ok(struct clfs_memdev *m, u64 off, u32 len)
+{
+	u64 z = m->storage.zone_bytes;
+	unsigned long first, nr;
+
+	if (!m->written || off < memdev_seq_start(m))
+		return true;
+	if (div64_u64(off, z) != div64_u64(off + len - 1, z))
+		return false;
+	memdev_bits(m, off, len, &first, &nr);
+	return find_next_bit(m->written, first + nr, first) >= first + nr;
+}
+
 /* Moves the entries completed by sequence @cover to the medium. */
 static void memdev_persist_locked(struct clfs_memdev *m, u64 cover,
 				  struct list_head *freed)
@@ -160,7 +228,7 @@ static void memdev_persist_locked(struct clfs_memdev *m, u64 cover,
 	list_for_each_entry_safe(wr, tmp, &m->cache, link) {
 		if (!wr->done_seq || wr->done_seq > cover)
 			continue;
-		memdev_apply(m->durable, wr);
+		memdev_apply_durable(m, wr);
 		list_move_tail(&wr->link, freed);
 		m->nr_cache--;
 	}
@@ -251,6 +319,10 @@ static bool memdev_start_locked(struct clfs_memdev *m, struct memdev_req *req,
 
 	if (memdev_hit(m->stats.writes, m->wr_fail_at, m->wr_fail_sticky))
 		return memdev_fail(m, req);
+	if (!memdev_zone_write_ok(m, io->offset, io->len)) {
+		m->stats.zone_violations++;
+		return memdev_fail(m, req);
+	}
 
 	wr->offset = io->offset;
 	wr->len = io->len;
@@ -273,13 +345,14 @@ static bool memdev_start_locked(struct clfs_memdev *m, struct memdev_req *req,
 			return false;
 		wr->len = keep;
 		wr->pinned = true;
-		memdev_apply(m->durable, wr);
+		memdev_apply_durable(m, wr);
 		list_add_tail(&wr->link, &m->cache);
 		m->nr_cache++;
 		return true;
 	}
 
 	memdev_apply(m->view, wr);
+	memdev_mark(m, m->written, wr);
 	list_add_tail(&wr->link, &m->cache);
 	m->nr_cache++;
 	req->wr = wr;
@@ -304,7 +377,7 @@ static void memdev_finish_locked(struct clfs_memdev *m, struct memdev_req *req)
 		if (io->flags & CLFS_IO_PREFLUSH)
 			memdev_persist_locked(m, wr->cover, &req->durable_wrs);
 		if (io->flags & CLFS_IO_FUA) {
-			memdev_apply(m->durable, wr);
+			memdev_apply_durable(m, wr);
 			list_move_tail(&wr->link, &req->durable_wrs);
 			m->nr_cache--;
 		}
@@ -730,11 +803,14 @@ static void memdev_power_fail(struct clfs_memdev *m,
 	}
 	list_for_each_entry_safe(wr, tmp, &m->cache, link) {
 		if (wr->keep)
-			memdev_apply(m->durable, wr);
+			memdev_apply_durable(m, wr);
 		list_move_tail(&wr->link, &freed);
 	}
 	m->nr_cache = 0;
 	memcpy(m->view, m->durable, m->storage.capacity);
+	if (m->written)
+		bitmap_copy(m->written, m->written_durable,
+			    m->storage.capacity >> ilog2(m->storage.sector_size));
 	m->dead = stay_dead;
 	spin_unlock_irqrestore(&m->lock, flags);
 
@@ -938,15 +1014,116 @@ void clfs_memdev_destroy(struct clfs_memdev *m)
 	destroy_workqueue(m->wq);
 	list_splice_init(&m->cache, &freed);
 	memdev_free_wrs(&freed);
+	bitmap_free(m->written);
+	bitmap_free(m->written_durable);
 	vfree(m->view);
 	vfree(m->durable);
 	kfree(m);
 }
 
+static int memdev_write_pointer(struct clfs_storage *s, u64 offset, u64 *wp)
+{
+	struct clfs_memdev *m = to_memdev(s);
+	unsigned long first, nr, flags;
+	u64 rem;
+
+	if (!m->written)
+		return -EOPNOTSUPP;
+	div64_u64_rem(offset, s->zone_bytes, &rem);
+	memdev_bits(m, offset - rem, s->zone_bytes, &first, &nr);
+	spin_lock_irqsave(&m->lock, flags);
+	while (nr && !test_bit(first + nr - 1, m->written))
+		nr--;
+	spin_unlock_irqrestore(&m->lock, flags);
+	*wp = offset - rem + (u64)nr * s->sector_size;
+	return 0;
+}
+
+static int memdev_reset_zone(struct clfs_storage *s, u64 offset)
+{
+	struct clfs_memdev *m = to_memdev(s);
+	u64 z = s->zone_bytes;
+	unsigned long first, nr;
+	struct memdev_wr *wr, *tmp;
+	struct memdev_req *req;
+	unsigned long flags;
+	LIST_HEAD(freed);
+	int ret = 0;
+
+	if (!m->written || offset < memdev_seq_start(m))
+		return -EOPNOTSUPP;
+	memdev_bits(m, offset, z, &first, &nr);
+	spin_lock_irqsave(&m->lock, flags);
+	list_for_each_entry(req, &m->reqs, link)
+		if (req->io->op == CLFS_IO_WRITE &&
+		    memdev_overlaps(req->io->offset, req->io->len, offset, z))
+			ret = -EBUSY;
+	if (m->dead)
+		ret = -EIO;
+	if (!ret) {
+		list_for_each_entry_safe(wr, tmp, &m->cache, link) {
+			if (!memdev_overlaps(wr->offset, wr->len, offset, z))
+				continue;
+			list_move_tail(&wr->link, &freed);
+			m->nr_cache--;
+		}
+		memset(m->view + offset, 0, z);
+		memset(m->durable + offset, 0, z);
+		bitmap_clear(m->written, first, nr);
+		bitmap_clear(m->written_durable, first, nr);
+		m->stats.zone_resets++;
+	}
+	spin_unlock_irqrestore(&m->lock, flags);
+	memdev_free_wrs(&freed);
+	/* The engine's promise: nothing in flight to the zone. */
+	WARN_ON_ONCE(ret == -EBUSY);
+	return ret;
+}
+
 static const struct clfs_storage_ops memdev_ops = {
 	.submit		= memdev_submit,
 	.release	= memdev_release,
+	.write_pointer	= memdev_write_pointer,
+	.reset_zone	= memdev_reset_zone,
 };
+
+/**
+ * clfs_memdev_set_zones() - make a new device sequential storage
+ * @m: the device, before its first I/O
+ * @zone_bytes: zone size: a multiple of the sector size from 64 KiB, that
+ *	divides the capacity into more than CLFS_STORAGE_MD_ZONES zones
+ *
+ * See the top of the file for what the device then enforces.
+ *
+ * Return: 0; -EINVAL for a @zone_bytes the device cannot have, or a device
+ * already used or zoned; -ENOMEM.
+ */
+int clfs_memdev_set_zones(struct clfs_memdev *m, u64 zone_bytes)
+{
+	struct clfs_storage *s = &m->storage;
+	unsigned long bits = s->capacity >> ilog2(s->sector_size);
+	u64 rem;
+
+	if (m->written || m->stats.writes || zone_bytes < SZ_64K ||
+	    zone_bytes > s->capacity / (CLFS_STORAGE_MD_ZONES + 1) ||
+	    zone_bytes % s->sector_size)
+		return -EINVAL;
+	div64_u64_rem(s->capacity, zone_bytes, &rem);
+	if (rem)
+		return -EINVAL;
+	m->written = bitmap_zalloc(bits, GFP_KERNEL);
+	m->written_durable = bitmap_zalloc(bits, GFP_KERNEL);
+	if (!m->written || !m->written_durable) {
+		bitmap_free(m->written);
+		bitmap_free(m->written_durable);
+		m->written = NULL;
+		m->written_durable = NULL;
+		return -ENOMEM;
+	}
+	s->zone_bytes = zone_bytes;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(clfs_memdev_set_zones);
 
 /**
  * clfs_memdev_create() - create an in-memory device, all zeroes

@@ -46,6 +46,9 @@ enum clfs_memdev_completion {
  * @bytes_written: sum of the lengths of @writes
  * @failed: I/Os failed by an injected fault or a dead device
  * @power_cycles: calls of clfs_memdev_power_cycle()
+ * @zone_resets: zones reset (sequential storage)
+ * @zone_violations: writes failed for writing a sequential zone's sector
+ *	twice without a reset, or across a zone's end
  *
  * Counted at submission; an I/O rejected by validation never reaches the
  * driver and is not counted.
@@ -60,6 +63,8 @@ struct clfs_memdev_stats {
 	u64 bytes_written;
 	u64 failed;
 	u64 power_cycles;
+	u64 zone_resets;
+	u64 zone_violations;
 };
 
 /**
@@ -82,6 +87,7 @@ struct clfs_memdev *clfs_memdev_create(unsigned int sector_size,
 				       u64 capacity);
 struct clfs_storage *clfs_memdev_storage(struct clfs_memdev *m);
 struct clfs_memdev *clfs_memdev_from_storage(struct clfs_storage *s);
+int clfs_memdev_set_zones(struct clfs_memdev *m, u64 zone_bytes);
 
 void clfs_memdev_set_completion(struct clfs_memdev *m,
 				enum clfs_memdev_completion mode);

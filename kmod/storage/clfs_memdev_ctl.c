@@ -3,8 +3,10 @@
  * clfs_memdev.ko: named in-memory devices, for userspace and guest tests.
  *
  * The module registers the storage driver "memdev". The target
- * "memdev:NAME[,size=BYTES][,sector=BYTES]" opens device NAME, creating
- * it (all zeroes, 16 MiB and 512-byte sectors unless told) on first use;
+ * "memdev:NAME[,size=BYTES][,sector=BYTES][,zone=BYTES]" opens device
+ * NAME, creating it (all zeroes, 16 MiB and 512-byte sectors unless told;
+ * with zone=, sequential storage of zones of that size, see
+ * clfs_memdev.c) on first use;
  * it then keeps its data, from one log open to the next, until it is
  * removed or the module unloads. A device is open by one log at a time:
  * a second open gets -EBUSY, as an exclusive block device would.
@@ -52,6 +54,7 @@ struct memdev_spec {
 	char name[MEMDEV_NAME_MAX + 1];
 	u64 size;
 	unsigned int sector;
+	u64 zone;
 };
 
 static DEFINE_MUTEX(memdev_lock);	/* the list and every in_use */
@@ -83,7 +86,7 @@ static bool memdev_name_valid(const char *name, size_t len)
 	return true;
 }
 
-/* "NAME[,size=BYTES][,sector=BYTES]"; sizes take K, M and G suffixes. */
+/* "NAME[,size=BYTES][,sector=BYTES][,zone=BYTES]"; sizes take K, M, G. */
 static int memdev_parse(const char *arg, struct memdev_spec *sp)
 {
 	size_t len = strcspn(arg, ",");
@@ -108,6 +111,11 @@ static int memdev_parse(const char *arg, struct memdev_spec *sp)
 			if (end == p + 7 || (v != 512 && v != 4096))
 				return -EINVAL;
 			sp->sector = v;
+		} else if (str_has_prefix(p, "zone=")) {
+			v = memparse(p + 5, &end);
+			if (end == p + 5 || !v)
+				return -EINVAL;
+			sp->zone = v;
 		} else {
 			return -EINVAL;
 		}
@@ -121,7 +129,8 @@ static bool memdev_spec_differs(const struct memdev_spec *sp,
 				const struct clfs_storage *s)
 {
 	return (sp->size && sp->size != s->capacity) ||
-	       (sp->sector && sp->sector != s->sector_size);
+	       (sp->sector && sp->sector != s->sector_size) ||
+	       (sp->zone && sp->zone != s->zone_bytes);
 }
 
 /* The engine let go of the storage: power comes back if it was cut. */
@@ -183,16 +192,17 @@ static ssize_t memdev_stats_read(struct file *f, char __user *ubuf,
 {
 	struct memdev_named *d = f->private_data;
 	struct clfs_memdev_stats st;
-	char buf[384];
+	char buf[448];
 	int n;
 
 	clfs_memdev_get_stats(d->m, &st);
 	n = scnprintf(buf, sizeof(buf),
-		      "reads %llu\nwrites %llu\nfua_writes %llu\npreflushes %llu\nflushes %llu\nbytes_read %llu\nbytes_written %llu\nfailed %llu\npower_cycles %llu\nunflushed %u\ndead %d\n",
+		      "reads %llu\nwrites %llu\nfua_writes %llu\npreflushes %llu\nflushes %llu\nbytes_read %llu\nbytes_written %llu\nfailed %llu\npower_cycles %llu\nunflushed %u\ndead %d\nzone_resets %llu\nzone_violations %llu\n",
 		      st.reads, st.writes, st.fua_writes, st.preflushes,
 		      st.flushes, st.bytes_read, st.bytes_written, st.failed,
 		      st.power_cycles, clfs_memdev_nr_unflushed(d->m),
-		      clfs_memdev_is_dead(d->m));
+		      clfs_memdev_is_dead(d->m), st.zone_resets,
+		      st.zone_violations);
 	return simple_read_from_buffer(ubuf, len, pos, buf, n);
 }
 
@@ -219,6 +229,7 @@ static struct memdev_named *memdev_new(const struct memdev_spec *sp)
 {
 	struct memdev_named *d;
 	struct clfs_memdev *m;
+	int ret;
 
 	lockdep_assert_held(&memdev_lock);
 	if (memdev_count >= MEMDEV_MAX_DEVICES)
@@ -231,6 +242,12 @@ static struct memdev_named *memdev_new(const struct memdev_spec *sp)
 	if (IS_ERR(m)) {
 		kfree(d);
 		return ERR_CAST(m);
+	}
+	ret = sp->zone ? clfs_memdev_set_zones(m, sp->zone) : 0;
+	if (ret) {
+		clfs_memdev_destroy(m);
+		kfree(d);
+		return ERR_PTR(ret);
 	}
 	/* Completions from a workqueue, out of order: like hardware. */
 	clfs_memdev_set_completion(m, CLFS_MEMDEV_ASYNC);
@@ -245,9 +262,10 @@ static struct memdev_named *memdev_new(const struct memdev_spec *sp)
 	debugfs_create_file("stats", 0400, d->dir, d, &memdev_stats_fops);
 	list_add_tail(&d->link, &memdev_list);
 	memdev_count++;
-	pr_info("device %s: %llu bytes, %u-byte sectors\n", d->name,
+	pr_info("device %s: %llu bytes, %u-byte sectors%s\n", d->name,
 		clfs_memdev_storage(m)->capacity,
-		clfs_memdev_storage(m)->sector_size);
+		clfs_memdev_storage(m)->sector_size,
+		sp->zone ? ", sequential (zoned)" : "");
 	return d;
 }
 

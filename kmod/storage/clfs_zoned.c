@@ -8,7 +8,7 @@
  * and the zones laid end to end: zone i is [i * cap, (i + 1) * cap). It is
  * sequential storage (<linux/clfs_storage.h>): zone_bytes = cap, so the
  * engine makes each container one zone and puts container slot k in zone
- * k + CLFS_MD_COPIES.
+ * k + CLFS_STORAGE_MD_ZONES (one per metadata copy).
  *
  * Data zones. A container's blocks are written back to back from offset
  * 0, each at the zone's write pointer. Blocks are sealed in parallel and
@@ -466,7 +466,7 @@ static void clfs_zoned_submit(struct clfs_storage *s, struct clfs_io *io)
 		submit_bio(bio);
 		return;
 	}
-	if (io->offset < CLFS_MD_COPIES * z->cap) {
+	if (io->offset < CLFS_STORAGE_MD_ZONES * z->cap) {
 		clfs_storage_complete(io, clfs_md_io(z, io));
 		return;
 	}
@@ -585,7 +585,7 @@ static int clfs_zoned_scan(struct clfs_zoned *z, bool read_only)
 
 	z->zone_sectors = bdev_zone_sectors(bdev);
 	z->nr_zones = div64_u64(bdev_nr_sectors(bdev), z->zone_sectors);
-	if (z->nr_zones <= CLFS_MD_COPIES)
+	if (z->nr_zones <= CLFS_STORAGE_MD_ZONES)
 		return -ENOSPC;
 	z->zones = kvcalloc(z->nr_zones, sizeof(*z->zones), GFP_KERNEL);
 	if (!z->zones)
