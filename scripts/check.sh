@@ -65,6 +65,7 @@ stage_host() {
 	cases=()
 	check userspace_builds make -C "$CLFS_TOP/userspace" O="$CLFS_OUT/userspace"
 	check uapi_header_is_self_contained "$CLFS_TOP/scripts/check-uapi.sh"
+	check drivers_use_only_the_public_interface "$CLFS_TOP/scripts/check-drivers.sh"
 	check shellcheck shellcheck -x -P "$CLFS_TOP/scripts" "$CLFS_TOP"/scripts/*.sh \
 		"$CLFS_TOP/scripts/guest/init" "$CLFS_TOP"/scripts/guest/*.sh "$CLFS_TOP/.ci/run"
 	check checkpatch "$CLFS_TOP/scripts/checkpatch.sh"

@@ -199,8 +199,11 @@ struct clfs_storage {
 /*
  * Sequential storage: the zones before container slot 0, which the driver
  * lays the metadata copies out in (see @zone_bytes and the top of the file).
+ * The engine writes copy i, whole and in place, at CLFS_STORAGE_MD_COPY_BYTES
+ * * i, one copy at a time; a copy is never longer.
  */
-#define CLFS_STORAGE_MD_ZONES	2U
+#define CLFS_STORAGE_MD_ZONES		2U
+#define CLFS_STORAGE_MD_COPY_BYTES	(64U * 1024)
 
 /* open() flags */
 #define CLFS_STORAGE_READ_ONLY	(1U << 0)	/* open without write access */

@@ -81,6 +81,7 @@ int clfs_log_create_on(struct clfs_storage *s,
 	geo.container_bytes = params->container_bytes;
 	/* Zoned: the zones before the first container hold the metadata. */
 	BUILD_BUG_ON(CLFS_STORAGE_MD_ZONES != CLFS_MD_COPIES);
+	BUILD_BUG_ON(CLFS_STORAGE_MD_COPY_BYTES != CLFS_MD_COPY_BYTES);
 	geo.data_start_bytes = s->zone_bytes ?
 			       CLFS_STORAGE_MD_ZONES * s->zone_bytes :
 			       CLFS_MD_AREA_BYTES;

@@ -32,7 +32,8 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "clfs_storage.h"
+#include <linux/clfs_storage.h>
+#include "clfs_drivers.h"
 #include "clfs_bio.h"
 #include "clfs_bdev_compat.h"
 

@@ -28,6 +28,7 @@
 #define _CLFS_STORAGE_H
 
 #include <linux/clfs_storage.h>
+#include "clfs_drivers.h"
 
 /* Longest share key (clfs_storage_key()), NUL included. */
 #define CLFS_STORAGE_KEY_MAX	64
@@ -50,12 +51,5 @@ struct clfs_storage *clfs_storage_open(const char *target,
 int clfs_storage_key(const char *target, char *key, size_t len);
 int clfs_storage_registry_init(void);
 void clfs_storage_registry_exit(void);
-
-/* clfs_bdev.c: the block-device driver, registered as "bdev". */
-extern struct clfs_storage_driver clfs_bdev_driver;
-int clfs_bdev_identify(const char *path, char *key, size_t len);
-
-/* clfs_zoned.c: zoned block devices, registered as "zoned". */
-extern struct clfs_storage_driver clfs_zoned_driver;
 
 #endif /* _CLFS_STORAGE_H */

@@ -30,8 +30,8 @@
  * (and the engine shuts the log down on the first failure anyway).
  *
  * Metadata zones. The engine writes metadata copy i (generation g to copy
- * g % 2, one at a time) in place at CLFS_MD_COPY_BYTES * i. Zone i holds
- * copy i as a sequence of CLFS_MD_COPY_BYTES slots: every write of the
+ * g % 2, one at a time) in place at CLFS_STORAGE_MD_COPY_BYTES * i. Zone
+ * i holds copy i as a sequence of slots of that size: every write of the
  * copy goes to the next slot, zero-padded, and a read returns the last
  * slot. When the zone is full, or its last slot is torn (the write pointer
  * is not on a slot boundary after a crash), the zone is reset before the
@@ -63,12 +63,12 @@
 #include <linux/version.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
-#include "../format/clfs_format.h"
-#include "clfs_storage.h"
+#include <linux/clfs_storage.h>
+#include "clfs_drivers.h"
 #include "clfs_bio.h"
 #include "clfs_bdev_compat.h"
 
-#define CLFS_ZONED_SLOT		CLFS_MD_COPY_BYTES
+#define CLFS_ZONED_SLOT		CLFS_STORAGE_MD_COPY_BYTES
 /* Both metadata zones, the head, and room for containers closed early. */
 #define CLFS_ZONED_MIN_ACTIVE	16U
 
@@ -267,11 +267,12 @@ static int clfs_md_write(struct clfs_zoned *z, struct clfs_zone *zn, u64 rel,
 /* An I/O below the first data zone: a metadata copy, or the unused rest. */
 static int clfs_md_io(struct clfs_zoned *z, struct clfs_io *io)
 {
-	u32 copy = io->offset / CLFS_MD_COPY_BYTES;
-	u64 rel = io->offset % CLFS_MD_COPY_BYTES;
+	u32 copy = io->offset / CLFS_STORAGE_MD_COPY_BYTES;
+	u64 rel = io->offset % CLFS_STORAGE_MD_COPY_BYTES;
 	int ret;
 
-	if (copy >= CLFS_MD_COPIES || rel + io->len > CLFS_MD_COPY_BYTES) {
+	if (copy >= CLFS_STORAGE_MD_ZONES ||
+	    rel + io->len > CLFS_STORAGE_MD_COPY_BYTES) {
 		if (io->op == CLFS_IO_WRITE)
 			return -EIO;
 		memset(io->buf, 0, io->len);

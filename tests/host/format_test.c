@@ -189,8 +189,8 @@ TEST_F(fmt, md_every_reserved_byte_is_checked)
 		}
 		memcpy(self->copy, self->orig, CLFS_MD_DISK_BYTES);
 	}
-	/* 4+136+128+4+80 in the header, 20 per stream, 2 per container. */
-	EXPECT_EQ(4U + 136 + 128 + 4 + 80 + 128 * 20 + 1024 * 2, n);
+	/* 4+8+128+4+80 in the header, 20 per stream, 2 per container. */
+	EXPECT_EQ(4U + 8 + 128 + 4 + 80 + 128 * 20 + 1024 * 2, n);
 }
 
 /*

@@ -347,7 +347,7 @@ static const struct md_case md_cases[] = {
 	  { P(recovery_lsn, 8, LSN(5, 0x1000, 7)) }, -EUCLEAN },
 	/* reserved fields */
 	{ "reserved0", 0, 0, { P(reserved0, 4, 1) }, -EUCLEAN },
-	{ "reserved1", 0, 0, { P(reserved1[16], 8, 1ULL << 63) }, -EUCLEAN },
+	{ "reserved1", 0, 0, { P(reserved1[0], 8, 1ULL << 63) }, -EUCLEAN },
 	{ "reserved2", 0, 0, { P(reserved2[0], 1, 1) }, -EUCLEAN },
 	{ "policy_reserved0", 0, 0, { P(policy.reserved0, 4, 1) }, -EUCLEAN },
 	{ "policy_reserved", 0, 0, { P(policy.reserved[9], 8, 1) }, -EUCLEAN },
@@ -1016,10 +1016,10 @@ static void clfs_format_seals_roundtrip_and_drop_below_recovery(struct kunit *te
 	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(5, 0x200, 0)), 0);
 	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(6, SECTOR, 0)), 0);
 	KUNIT_EXPECT_EQ(test, md->seal_lsn[0], LSN(6, SECTOR, 0));
-	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], 0);
+	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], 0ULL);
 	/* Again is nothing new; below the last or at offset 0 is refused. */
 	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(6, SECTOR, 0)), 0);
-	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], 0);
+	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], 0ULL);
 	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(5, 0x2000, 0)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(7, 0, 0)), -EINVAL);
 	KUNIT_ASSERT_EQ(test, clfs_md_add_seal(md, LSN(7, 2 * SECTOR, 0)), 0);
@@ -1043,7 +1043,7 @@ static void clfs_format_seals_fill_up(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, clfs_md_add_seal(md, LSN(7, SECTOR, 0)), 0);
 	KUNIT_EXPECT_EQ(test, md->seal_lsn[0], LSN(6, SECTOR * CLFS_MD_SEALS, 0));
 	KUNIT_EXPECT_EQ(test, md->seal_lsn[1], LSN(7, SECTOR, 0));
-	KUNIT_EXPECT_EQ(test, md->seal_lsn[2], 0);
+	KUNIT_EXPECT_EQ(test, md->seal_lsn[2], 0ULL);
 }
 
 static void clfs_format_seals_invalid_are_corrupt(struct kunit *test)

@@ -92,6 +92,9 @@ static inline void strscpy(char *dst, const char *src, size_t size)
 } while (0)
 
 #define KUNIT_EXPECT_EQ(t, a, b)	KUNIT_SHIM_CMP(t, a, ==, b, false)
+/* The message is the kernel's; here the file and line say which check. */
+#define KUNIT_EXPECT_EQ_MSG(t, a, b, fmt, ...) \
+	KUNIT_SHIM_CMP(t, a, ==, b, false)
 #define KUNIT_EXPECT_NE(t, a, b)	KUNIT_SHIM_CMP(t, a, !=, b, false)
 #define KUNIT_EXPECT_GT(t, a, b)	KUNIT_SHIM_CMP(t, a, >, b, false)
 #define KUNIT_EXPECT_TRUE(t, c)		KUNIT_SHIM_CMP(t, !!(c), ==, 1, false)
