@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: clfs against what a user would pick instead (the raw disk
 # under fio, a file with fdatasync on ext4, ext4 with fast_commit and XFS),
-# all measured in one guest boot on the same kind of virtio disk, printed
-# as one table of figures, baselines and ratios, with out/bench.json.
+# all measured in one guest boot on the same kind of virtio disk, and the
+# zoned rows (a ZNS namespace against a conventional NVMe namespace of the
+# same QEMU, and null_blk zoned, which has no latency), printed as one
+# table of figures, baselines and ratios, with out/bench.json.
 #
 # Usage: bench.sh [stock|lts]
 # Environment: BENCH_SECONDS (per figure, default 5), BENCH_RECOVERY_MIB
@@ -20,7 +22,7 @@ esac
 
 disks=bench-disks-$flavour
 "$CLFS_TOP/scripts/bench-disks.sh" "$disks"
-# About 40 figures of $seconds each, plus the fills of the recovery part.
+# About 45 figures of $seconds each, plus the fills of the recovery part.
 CLFS_WITH_FIO=1 "$CLFS_TOP/scripts/run-guest.sh" --kernel "$flavour" \
 	--name "bench-$flavour" --show --disks-from "$disks" \
 	--timeout $((600 + 60 * seconds + mib / 2)) \

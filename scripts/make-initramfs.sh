@@ -10,7 +10,8 @@
 # Layout inside: busybox at /bin, /init and /clfs/steps.sh from
 # scripts/guest/, /clfs/bin (clfsctl, debug-exit), /clfs/tests and
 # /clfs/ktests (guest test programs), /clfs/modules (clfs.ko and the test modules;
-# in the debug flavour also the debug kernel's null_blk.ko), /clfs/kmods (the
+# in the debug flavour, and in the bench's stock or lts guests
+# (CLFS_WITH_FIO=1), also that kernel's null_blk.ko), /clfs/kmods (the
 # stock kernel's own modules the guest needs, in load order).
 . "$(dirname "$0")/lib.sh"
 
@@ -73,13 +74,27 @@ if [ "$flavour" = debug ]; then ship_host_binary dmsetup; fi
 # the guest needs with the host's modprobe against the unpacked tree.
 stock_modules() {
 	local kinfo release root ko name names="virtio_pci virtio_blk nvme libcrc32c crc32c_generic"
-	# The bench's baselines mount ext4 and XFS.
-	[ "${CLFS_WITH_FIO:-0}" = 1 ] && names="$names ext4 xfs"
+	# The bench's baselines mount ext4 and XFS; its zoned rows make a
+	# null_blk device through configfs.
+	[ "${CLFS_WITH_FIO:-0}" = 1 ] && names="$names ext4 xfs configfs"
 	kinfo=$("$CLFS_TOP/scripts/fetch-kernels.sh" "$flavour")
 	release=$(basename "$(echo "$kinfo" | sed -n 3p)")
 	root=$(dirname "$(dirname "$(dirname "$(echo "$kinfo" | sed -n 3p)")")")
 	[ -f "$root/lib/modules/$release/modules.dep" ] ||
 		depmod -b "$root" "$release"
+	if [ "${CLFS_WITH_FIO:-0}" = 1 ]; then
+		# null_blk goes beside clfs.ko, not into the boot-time order:
+		# loaded without parameters it would make a 250 GB nullb0 that
+		# is neither zoned nor memory-backed; the bench loads it with
+		# nr_devices=0 and makes its device through configfs.
+		ko=$(modprobe -d "$root" -S "$release" --show-depends null_blk |
+			awk '$1 == "insmod" { p = $2 } END { print p }')
+		[ -n "$ko" ] || die "no null_blk module in $root (CONFIG_BLK_DEV_NULL_BLK)"
+		case $ko in
+		*.ko.xz) xz -dc "$ko" >"$stage/clfs/modules/null_blk.ko" ;;
+		*) cp "$ko" "$stage/clfs/modules/null_blk.ko" ;;
+		esac
+	fi
 	for name in $names; do
 		modprobe -d "$root" -S "$release" --show-depends "$name" |
 			awk '$1 == "insmod" { print $2 }'
