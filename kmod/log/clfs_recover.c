@@ -169,6 +169,33 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
 	return 0;
 }
 
+/*
+ * Empty the zones of the active containers from logical id @first on: they
+ * lie beyond the end of the log, so whatever they hold is what a crashed
+ * session left there (a block that landed after one that was lost), and
+ * the session writes them from their start.
+ */
+static int clfs_zoned_clear_beyond(struct clfs_log *log, u32 first)
+{
+	struct clfs_storage *s = log->storage;
+	u64 dev_off, wp;
+	u32 cid;
+	int ret;
+
+	for (cid = first; cid < log->md->next_cid; cid++) {
+		ret = clfs_md_lsn_to_dev(log->md, clfs_lsn_make(cid, 0, 0),
+					 &dev_off);
+		if (ret)
+			return ret;
+		ret = s->ops->write_pointer(s, dev_off, &wp);
+		if (!ret && wp != dev_off)
+			ret = clfs_storage_reset_zone(s, dev_off);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /**
  * clfs_log_zoned_end() - where a session on sequential storage writes first
  * @log: the log, recovered, to be opened read-write on zoned storage
@@ -179,11 +206,11 @@ int clfs_recover(struct clfs_log *log, u64 *end_lsn, u32 *max_epoch)
  * is the recovered end; after a crash it may be further on (a torn block,
  * or blocks that landed after a lost one), and the end cannot be written.
  * Then the end is sealed and the session starts at the next container
- * (clfs_format.h section 5). An end at the start of an active container's
- * zone needs the zone empty: what a crashed session left there lies
- * beyond the end, so the zone is reset. (A container not active yet is
- * reset when it is activated.) A write pointer below the end means the
- * device lost blocks recovery just read, or lies about its zones.
+ * (clfs_format.h section 5). The zones of active containers after the
+ * end's, and the end's own zone when the end is at its start, are emptied
+ * (clfs_zoned_clear_beyond()); a container not active yet is emptied when
+ * it is activated. A write pointer below the end means the device lost
+ * blocks recovery just read, or lies about its zones.
  *
  * Return: 0; -EUCLEAN if the zone's write pointer is below the end; the
  * driver's error.
@@ -195,8 +222,8 @@ int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn)
 	u32 cid = clfs_lsn_container(end);
 	int ret;
 
-	if (!clfs_lsn_block_offset(end) && cid >= log->md->next_cid)
-		return 0;
+	if (!clfs_lsn_block_offset(end))
+		return clfs_zoned_clear_beyond(log, cid);
 	ret = clfs_md_lsn_to_dev(log->md, end, &dev_off);
 	if (ret)
 		return ret;
@@ -204,9 +231,7 @@ int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn)
 	if (ret)
 		return ret;
 	if (wp == dev_off)
-		return 0;
-	if (!clfs_lsn_block_offset(end))
-		return clfs_storage_reset_zone(s, dev_off);
+		return clfs_zoned_clear_beyond(log, cid + 1);
 	if (wp < dev_off || cid >= CLFS_LSN_CONTAINER_MAX) {
 		pr_err("%s: zone write pointer %#llx is below the end of the log at %#llx (device offset %#llx): the device lost written blocks\n",
 		       log->name, wp, end, dev_off);
@@ -216,7 +241,7 @@ int clfs_log_zoned_end(struct clfs_log *log, u64 *end_lsn, u64 *seal_lsn)
 		log->name, end);
 	*seal_lsn = end;
 	*end_lsn = clfs_lsn_make(cid + 1, 0, 0);
-	return 0;
+	return clfs_zoned_clear_beyond(log, cid + 1);
 }
 
 /**

@@ -256,6 +256,63 @@ static void clfs_zoned_end_at_a_zone_start_empties_the_zone(struct kunit *test)
 }
 
 /*
+ * The last block of a container is damaged after a crash that kept the
+ * first block of the next container, active already: the end is sealed
+ * inside the first container, and the log goes on at the start of the
+ * next one, whose zone holds that block, now an orphan. The open empties
+ * the zone, so the session can write it from its start.
+ */
+static void clfs_zoned_sealed_end_empties_the_next_active_zone(struct kunit *test)
+{
+	struct tl *tl = zoned_log(test, 4);
+	struct tl_keep keep = { .tl = tl, .others = true };
+	u64 resets, next_zone, wp;
+	struct clfs_log_info info;
+	struct tl_blk last;
+	u32 survivors, b;
+
+	KUNIT_ASSERT_EQ(test, write_small(tl, 1), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, SMALL_RECS), 1);
+	KUNIT_ASSERT_EQ(test, write_small(tl, 1), 0);
+	last = tl->blks[tl->nr_blks - 2];
+	next_zone = tl->blks[tl->nr_blks - 1].dev_offset;
+	KUNIT_ASSERT_EQ(test, next_zone % ZONE, 0ULL);
+	survivors = last.first_rec;
+	tl_crash(tl, tl_keep_cb, &keep);
+	/* A byte of the last block's first record: its crc fails. */
+	KUNIT_ASSERT_EQ(test, clfs_memdev_peek(tl->m, last.dev_offset, tl->buf,
+					       tl->sector), 0);
+	tl->buf[sizeof(struct clfs_blk_disk)] ^= 0x5a;
+	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, last.dev_offset, tl->buf,
+					       tl->sector), 0);
+	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, next_zone, &wp), 0);
+	KUNIT_EXPECT_GT(test, wp, next_zone);
+	resets = tl_stats(tl).zone_resets;
+
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), survivors);
+	tl_info(tl, &info);
+	KUNIT_EXPECT_EQ(test, tl->log->md->seal_lsn[0], last.lsn);
+	KUNIT_EXPECT_EQ(test, info.head_lsn,
+			clfs_lsn_make(clfs_lsn_container(last.lsn) + 1, 0, 0));
+	KUNIT_EXPECT_EQ(test, tl_stats(tl).zone_resets, resets + 1);
+	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, next_zone, &wp), 0);
+	KUNIT_EXPECT_EQ(test, wp, next_zone);
+	/* Into the next container and beyond, with nothing refused. */
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, SMALL_RECS), 0);
+	KUNIT_ASSERT_GT(test, tl_fill_container(tl, SMALL_RECS), 0);
+	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
+	b = tl_blk_index(tl, info.head_lsn);
+	KUNIT_ASSERT_NE(test, b, U32_MAX);
+	KUNIT_EXPECT_EQ(test, tl->blks[b].dev_offset, next_zone);
+	tl_crash(tl, NULL, NULL);
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_verify(tl), tl->nr_recs);
+	expect_no_violation(tl);
+}
+
+/*
  * Many sessions of pseudo-random writes, flushes, write-backs and
  * recycling, with completions out of order: every durable record
  * survives each crash, and the zones' rules hold throughout.
@@ -308,6 +365,8 @@ static struct kunit_case clfs_zoned_cases[] = {
 	KUNIT_CASE_PARAM(clfs_zoned_written_beyond_the_end_is_sealed,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_zoned_end_at_a_zone_start_empties_the_zone,
+			 tl_sector_params),
+	KUNIT_CASE_PARAM(clfs_zoned_sealed_end_empties_the_next_active_zone,
 			 tl_sector_params),
 	KUNIT_CASE_PARAM(clfs_zoned_random_power_cycles_keep_a_durable_prefix,
 			 tl_sector_params),
