@@ -30,7 +30,8 @@ help:
 ##   kunit      all KUnit suites in the debug guest
 ##   utest      all userspace tests in a guest (KERNEL=debug|stock|lts)
 ##   ktest      the tests that drive test modules on real disks (debug kernel)
-##   bench      clfs against the raw disk, ext4 and XFS under fio in one boot:
+##   bench      clfs against the raw disk, ext4 and XFS under fio in one boot,
+##              and a ZNS namespace against a conventional one (zoned driver):
 ##              a table of ratios and out/bench.json (KERNEL=stock by default;
 ##              BENCH_SECONDS=5 per figure, BENCH_RECOVERY_MIB=1000)
 ##   profile    where the CPU goes on each clfs path the bench measures, by
