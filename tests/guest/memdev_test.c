@@ -14,15 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "libclfs.h"
 #include "ktest_modules.h"
 #include "test_util.h"
+#include "cut_workload.h"
 
 #define DBG		"/sys/kernel/debug/clfs_memdev/"
 #define NR_ACKED	6
@@ -301,141 +300,50 @@ TEST_F(memdev, a_device_in_use_cannot_be_removed)
 }
 
 /*
- * Sequential storage under the crash stage's kind of workload: CUT_PROCS
- * processes, each with its own marshalling area on stream 0, append
- * acknowledged (FORCE_FLUSH, group-committed) records of varied sizes
- * while the parent advances the base so that the four containers wrap,
- * each zone reset before it is used again; the power goes in the middle.
- * The next open has every acknowledged record from the base on, and the
- * device saw no write that broke a zone's rules.
+ * Sequential storage under the crash stage's kind of workload
+ * (cut_workload.h): four processes append while the base follows them
+ * and the four containers wrap, each zone reset before it is used again;
+ * the power goes in the middle. The next open has every acknowledged
+ * record from the base on, and the device saw no write that broke a
+ * zone's rules.
  */
-#define CUT_PROCS	4
-#define CUT_ACKS	4096	/* per process, at most */
 #define CUT_TARGET	"memdev:uz1,size=32M,zone=1M"
-
-struct cut_acks {
-	int n[CUT_PROCS];
-	__u64 lsn[CUT_PROCS][CUT_ACKS];
-};
-
-/* Record (@p, @i): its size, and its bytes into @buf. */
-static size_t cut_record(char *buf, int p, int i)
-{
-	size_t len = 100 + (size_t)(i * 7919 + p * 131) % 3900;
-
-	memset(buf, 'a' + (i + p) % 26, len);
-	snprintf(buf, len, "cut p%d r%d", p, i);
-	return len;
-}
-
-/* A child's loop: append until the device fails, noting each ack. */
-static void cut_writer(int p, struct cut_acks *acks)
-{
-	static char buf[4096];
-	struct iovec iov = { buf, 0 };
-	struct area a;
-	int ctl, i;
-	__u64 lsn;
-
-	ctl = clfs_open_control(NULL);
-	if (ctl < 0 || area_open(&a, clfs_log_open(ctl, CUT_TARGET, 0)))
-		_exit(2);
-	for (i = 0; i < CUT_ACKS; i++) {
-		iov.iov_len = cut_record(buf, p, i);
-		if (clfs_append(a.m, &iov, 1, CLFS_RECORD_DATA,
-				CLFS_APPEND_FORCE_FLUSH, CLFS_LSN_NULL,
-				CLFS_LSN_NULL, &lsn))
-			_exit(0);
-		acks->lsn[p][i] = lsn;
-		__atomic_store_n(&acks->n[p], i + 1, __ATOMIC_RELEASE);
-	}
-	_exit(1);
-}
-
-static int cut_total(struct cut_acks *acks)
-{
-	int p, n = 0;
-
-	for (p = 0; p < CUT_PROCS; p++)
-		n += __atomic_load_n(&acks->n[p], __ATOMIC_ACQUIRE);
-	return n;
-}
 
 TEST_F(memdev, zoned_power_cut_under_concurrent_appends_loses_no_ack)
 {
-	struct cut_acks *acks;
 	struct clfs_stream_info si;
-	long long start, resets;
-	int p, i, status, bad = 0, checked = 0;
+	int bad, checked, err;
+	struct cut_acks *acks;
 	pid_t pid[CUT_PROCS];
-	__u64 top = 0, newest;
-	char want[4096];
+	long long resets;
+	char what[128];
 	struct area a;
+	__u64 base, newest;
 
-	acks = mmap(NULL, sizeof(*acks), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, acks);
-	memset(acks, 0, sizeof(*acks));
+	acks = cut_acks_new();
+	ASSERT_NE(NULL, acks);
 	ASSERT_EQ(0, area_open(&a, new_log(self->ctl, CUT_TARGET)));
-	for (p = 0; p < CUT_PROCS; p++) {
-		pid[p] = fork();
-		ASSERT_LE(0, pid[p]);
-		if (!pid[p])
-			cut_writer(p, acks);
-	}
-	/* Keep the log wrapping: the base follows the acknowledged records. */
-	start = now_ms();
-	while (cut_total(acks) < 3000 && now_ms() - start < 60000) {
-		msleep(50);
-		for (p = 0; p < CUT_PROCS; p++) {
-			i = __atomic_load_n(&acks->n[p], __ATOMIC_ACQUIRE);
-			if (i && acks->lsn[p][i - 1] > top)
-				top = acks->lsn[p][i - 1];
-		}
-		if (top)
-			EXPECT_EQ(0, clfs_advance_base(a.m, top));
-	}
+	ASSERT_EQ(0, cut_start(CUT_TARGET, acks, pid));
+	base = cut_follow(a.m, acks, 3000, 60000, &err);
+	EXPECT_EQ(0, err);
 	EXPECT_EQ(0, dbg_write(DBG "uz1/power_cut", "1"));
-	for (p = 0; p < CUT_PROCS; p++) {
-		ASSERT_EQ(pid[p], waitpid(pid[p], &status, 0));
-		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			TH_LOG("writer %d: status %#x", p, status);
-	}
+	EXPECT_EQ(0, cut_reap(pid));
 	area_close(&a);
 	TH_LOG("%d records acknowledged before the cut, base at %#llx",
-	       cut_total(acks), (unsigned long long)top);
+	       cut_total(acks), (unsigned long long)base);
 	resets = dbg_stat("uz1", "zone_resets");
 	EXPECT_LE(4, resets) TH_LOG("%lld zone resets: the log did not wrap", resets);
 	EXPECT_EQ(0, dbg_stat("uz1", "zone_violations"));
 
 	ASSERT_EQ(0, area_open(&a, clfs_log_open(self->ctl, CUT_TARGET, 0)));
 	ASSERT_EQ(0, clfs_stream_query(a.s, &si));
-	EXPECT_LE(top, si.base_lsn);
-	for (p = 0; p < CUT_PROCS; p++) {
-		for (i = 0; i < acks->n[p]; i++) {
-			struct clfs_ioc_record rec;
-			size_t len = cut_record(want, p, i);
-			char got[4096];
-			int ctx;
-
-			if (acks->lsn[p][i] < si.base_lsn)
-				continue;
-			checked++;
-			clfs_record_init(&rec, got, sizeof(got));
-			ctx = clfs_read_record(a.m, acks->lsn[p][i], CLFS_READ_FORWARD,
-					       CLFS_FILTER_ALL, &rec);
-			if (ctx >= 0)
-				close(ctx);
-			if (ctx < 0 || rec.data_bytes != len || memcmp(got, want, len)) {
-				if (!bad++)
-					TH_LOG("writer %d record %d at %#llx: %d", p, i,
-					       (unsigned long long)acks->lsn[p][i], ctx);
-			}
-		}
-	}
-	EXPECT_EQ(0, bad) TH_LOG("%d of %d acknowledged records lost", bad, checked);
+	EXPECT_LE(base, si.base_lsn);
+	bad = cut_check(a.m, acks, si.base_lsn, &checked, what, sizeof(what));
+	EXPECT_EQ(0, bad) TH_LOG("%d of %d acknowledged records lost; first %s",
+				 bad, checked, what);
 	EXPECT_LT(0, checked);
-	/* And the log goes on after the records it kept. */
+	/* And the log goes on after the records it kept, once the base makes room. */
+	EXPECT_EQ(0, clfs_advance_base(a.m, cut_newest(acks)));
 	ASSERT_EQ(0, append(a.m, 1, CLFS_APPEND_FORCE_FLUSH, &newest));
 	EXPECT_LT(si.last_lsn, newest);
 	area_close(&a);

@@ -21,6 +21,10 @@
  * a head zone marked full (the next session continues in the next
  * container), an emptied data zone (-EUCLEAN on a read-write open), an
  * emptied metadata zone (the other copy serves) and both emptied (no log).
+ * And the null_blk device dies under the crash stage's workload (every
+ * sector made bad at an instant, cut_workload.h): no acknowledged record
+ * is lost. (A power cut proper cannot be made on either device: both
+ * forget their zone state when powered off; see docs/storage-drivers.md.)
  *
  * Records are deterministic (their bytes derive from their index) and are
  * compared byte for byte.
@@ -44,6 +48,7 @@
 #include "libclfs.h"
 #include "ktest_modules.h"
 #include "test_util.h"
+#include "cut_workload.h"
 
 #define NULLB_NAME	"nullb0"
 #define NULLB_CFS	"/sys/kernel/config/nullb"
@@ -1055,6 +1060,100 @@ TEST_F_TIMEOUT(zoned, both_metadata_zones_emptied_no_log, TIMEOUT)
 	ASSERT_EQ(0, zl_open(self, &z, 0));
 	EXPECT_EQ(0, check_rec(z.m, lsn[0], 3, BIG_REC));
 	zl_close(&z);
+}
+
+/* ---- the device dies under concurrent appends --------------------------- */
+
+/*
+ * null_blk writes memory at once (no volatile cache), and its badblocks
+ * fail every I/O from the instant they are set, leaving data and write
+ * pointers as they are: what a power cut leaves on a device without a
+ * volatile cache. Four processes append, the base follows them over the
+ * four containers' wraps, the device dies, the log is closed and the
+ * device heals; the next open (and the one after) has every acknowledged
+ * record from the base on.
+ */
+#define CUT_NULLB	"zoned:/dev/" NULLB_NAME
+/* Every 512-byte sector of the NULLB_MIB device. */
+#define CUT_ALL_BAD	"0-131071"
+_Static_assert(NULLB_MIB * 2048 == 131072, "CUT_ALL_BAD covers the device");
+
+FIXTURE(nullb_cut) {
+	int ctl;
+};
+
+FIXTURE_SETUP(nullb_cut)
+{
+	const char *what = "";
+	int ret;
+
+	nullb_remove();
+	ret = nullb_make(&what);
+	if (ret)
+		nullb_remove();
+	ASSERT_EQ(0, ret) TH_LOG("null_blk: %s: %s", what, strerror(-ret));
+	self->ctl = clfs_open_control(NULL);
+	ASSERT_LE(0, self->ctl);
+}
+
+FIXTURE_TEARDOWN(nullb_cut)
+{
+	close_fd(&self->ctl);
+	nullb_remove();
+}
+
+static int cut_area(int ctl, struct zlog *z)
+{
+	z->s = z->m = -1;
+	z->log = clfs_log_open(ctl, CUT_NULLB, 0);
+	z->s = z->log < 0 ? z->log : clfs_stream_open(z->log, 0);
+	z->m = z->s < 0 ? z->s : clfs_marshal_create(z->s, 0, 0, 0);
+	return z->m < 0 ? z->m : 0;
+}
+
+TEST_F_TIMEOUT(nullb_cut, device_dies_under_concurrent_appends_loses_no_ack, TIMEOUT)
+{
+	struct clfs_log_params p = { .container_bytes = 1 << 20, .nr_containers = 4 };
+	int bad, checked, err, round;
+	struct clfs_stream_info si;
+	struct cut_acks *acks;
+	pid_t pid[CUT_PROCS];
+	char what[128];
+	struct zlog z;
+	__u64 base, next;
+
+	acks = cut_acks_new();
+	ASSERT_NE(NULL, acks);
+	ASSERT_EQ(0, clfs_log_create(self->ctl, CUT_NULLB, &p));
+	ASSERT_EQ(0, cut_area(self->ctl, &z));
+	ASSERT_EQ(0, cut_start(CUT_NULLB, acks, pid));
+	base = cut_follow(z.m, acks, 2000, 60000, &err);
+	EXPECT_EQ(0, err);
+	EXPECT_EQ(0, write_file(NULLB_DIR "/badblocks", "+" CUT_ALL_BAD));
+	EXPECT_EQ(0, cut_reap(pid));
+	zl_close(&z);
+	EXPECT_EQ(0, write_file(NULLB_DIR "/badblocks", "-" CUT_ALL_BAD));
+	TH_LOG("%d records acknowledged before the device died, base at %#llx",
+	       cut_total(acks), (unsigned long long)base);
+	EXPECT_LT(3, clfs_lsn_container(base)) TH_LOG("the log did not wrap");
+
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, cut_area(self->ctl, &z)) TH_LOG("open %d", round);
+		ASSERT_EQ(0, clfs_stream_query(z.s, &si));
+		EXPECT_LE(base, si.base_lsn);
+		bad = cut_check(z.m, acks, si.base_lsn, &checked, what, sizeof(what));
+		EXPECT_EQ(0, bad) TH_LOG("open %d: %d of %d acknowledged records lost; first %s",
+					 round, bad, checked, what);
+		EXPECT_LT(0, checked);
+		/* The log goes on after what it kept, once the base makes room. */
+		base = cut_newest(acks);
+		EXPECT_EQ(0, clfs_advance_base(z.m, base));
+		ASSERT_EQ(0, append_rec(z.m, round, 1000, CLFS_APPEND_FORCE_FLUSH, &next))
+			TH_LOG("open %d", round);
+		EXPECT_LT(si.last_lsn, next);
+		zl_close(&z);
+	}
+	munmap(acks, sizeof(*acks));
 }
 
 TEST_HARNESS_MAIN
