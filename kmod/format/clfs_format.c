@@ -835,6 +835,19 @@ bool clfs_md_lsn_plausible(const struct clfs_md *md, u64 lsn)
 CLFS_FORMAT_EXPORT(clfs_md_lsn_plausible);
 
 /**
+ * clfs_md_slot_offset() - device byte offset of a container slot
+ * @md: validated metadata
+ * @slot: a physical slot, below @md->geo.nr_slots
+ *
+ * Return: where the slot's container starts on the device.
+ */
+u64 clfs_md_slot_offset(const struct clfs_md *md, u32 slot)
+{
+	return md->geo.data_start_bytes + (u64)slot * md->geo.container_bytes;
+}
+CLFS_FORMAT_EXPORT(clfs_md_slot_offset);
+
+/**
  * clfs_md_lsn_to_dev() - device byte offset of the block holding @lsn
  * @md: validated metadata
  * @lsn: a record or block LSN
@@ -852,8 +865,7 @@ int clfs_md_lsn_to_dev(const struct clfs_md *md, u64 lsn, u64 *dev_offset)
 	slot = clfs_md_cid_to_slot(md, clfs_lsn_container(lsn));
 	if (slot < 0)
 		return slot;
-	*dev_offset = md->geo.data_start_bytes +
-		      (u64)slot * md->geo.container_bytes +
+	*dev_offset = clfs_md_slot_offset(md, slot) +
 		      clfs_lsn_block_offset(lsn);
 	return 0;
 }

@@ -193,6 +193,7 @@ int clfs_md_select(const void *const bufs[CLFS_MD_COPIES], size_t len,
 		   int errs[CLFS_MD_COPIES]);
 bool clfs_md_writable(const struct clfs_md *md);
 int clfs_md_cid_to_slot(const struct clfs_md *md, u32 cid);
+u64 clfs_md_slot_offset(const struct clfs_md *md, u32 slot);
 int clfs_md_lsn_to_dev(const struct clfs_md *md, u64 lsn, u64 *dev_offset);
 bool clfs_md_lsn_plausible(const struct clfs_md *md, u64 lsn);
 

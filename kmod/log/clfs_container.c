@@ -96,8 +96,7 @@ int clfs_container_activate_next(struct clfs_log *log, u32 cid, bool use_held)
 	 */
 	if (log->storage->zone_bytes) {
 		ret = clfs_storage_reset_zone(log->storage,
-					      log->md->geo.data_start_bytes +
-					      (u64)slot * log->md->geo.container_bytes);
+					      clfs_md_slot_offset(log->md, slot));
 		if (ret)
 			return ret;
 	}
@@ -318,8 +317,7 @@ int clfs_container_scan(struct clfs_log *log, u32 first_physical_id,
 		info[n].logical_id = c->logical_id;
 		info[n].state = c->state == CLFS_CONT_ACTIVE ?
 				CLFS_CONTAINER_ACTIVE : CLFS_CONTAINER_FREE;
-		info[n].device_offset = md->geo.data_start_bytes +
-					(u64)i * md->geo.container_bytes;
+		info[n].device_offset = clfs_md_slot_offset(md, i);
 		n++;
 	}
 	mutex_unlock(&log->md_lock);

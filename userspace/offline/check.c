@@ -612,8 +612,7 @@ void off_print_metadata(const struct off_log *log, FILE *out)
 		if (c->state == CLFS_CONT_ACTIVE)
 			fprintf(out, ", logical id %u", c->logical_id);
 		fprintf(out, ", device offset %#llx\n",
-			(unsigned long long)(md->geo.data_start_bytes +
-					     (u64)i * md->geo.container_bytes));
+			(unsigned long long)clfs_md_slot_offset(md, i));
 	}
 	fprintf(out, "streams in the metadata:\n");
 	for (i = 0; i < CLFS_MAX_STREAMS; i++) {
@@ -704,8 +703,7 @@ void off_json_metadata(const struct off_log *log, struct json *j)
 			json_u64(j, "logical_id", c->logical_id);
 		else
 			json_null(j, "logical_id");
-		json_u64(j, "device_offset", md->geo.data_start_bytes +
-			 (u64)i * md->geo.container_bytes);
+		json_u64(j, "device_offset", clfs_md_slot_offset(md, i));
 		json_obj_end(j);
 	}
 	json_arr_end(j);
