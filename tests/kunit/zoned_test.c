@@ -53,6 +53,24 @@ static void expect_no_violation(struct tl *tl)
 	KUNIT_EXPECT_EQ(tl->test, tl_stats(tl).zone_violations, 0ULL);
 }
 
+/*
+ * The zone at @zone holds what a crash left there; the next open must
+ * empty it (one reset) before the session writes it.
+ */
+static void reopen_empties_zone(struct tl *tl, u64 zone)
+{
+	struct kunit *test = tl->test;
+	u64 resets, wp;
+
+	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, zone, &wp), 0);
+	KUNIT_EXPECT_GT(test, wp, zone);
+	resets = tl_stats(tl).zone_resets;
+	reopen(tl);
+	KUNIT_EXPECT_EQ(test, tl_stats(tl).zone_resets, resets + 1);
+	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, zone, &wp), 0);
+	KUNIT_EXPECT_EQ(test, wp, zone);
+}
+
 /* Everything durable so far goes; the head's container stays. */
 static void recycle_all(struct tl *tl)
 {
@@ -224,8 +242,8 @@ static void clfs_zoned_end_at_a_zone_start_empties_the_zone(struct kunit *test)
 {
 	struct tl *tl = zoned_log(test, 4);
 	struct tl_keep keep = { .tl = tl, .mask = 0x2 };
-	u64 resets, start, wp;
 	u32 durable;
+	u64 start;
 
 	KUNIT_ASSERT_GT(test, tl_fill_container(tl, SMALL_RECS), 0);
 	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
@@ -237,15 +255,9 @@ static void clfs_zoned_end_at_a_zone_start_empties_the_zone(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, write_small(tl, 2), 0);
 	start = tl->blks[keep.first].dev_offset;
 	tl_crash(tl, tl_keep_cb, &keep);
-	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, start, &wp), 0);
-	KUNIT_EXPECT_GT(test, wp, start);
-	resets = tl_stats(tl).zone_resets;
 
-	reopen(tl);
+	reopen_empties_zone(tl, start);
 	KUNIT_EXPECT_EQ(test, tl_verify(tl), durable);
-	KUNIT_EXPECT_EQ(test, tl_stats(tl).zone_resets, resets + 1);
-	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, start, &wp), 0);
-	KUNIT_EXPECT_EQ(test, wp, start);
 	KUNIT_ASSERT_EQ(test, write_small(tl, 3), 0);
 	KUNIT_ASSERT_EQ(test, tl_flush(tl), 0);
 	KUNIT_EXPECT_EQ(test, tl->blks[tl->nr_blks - 3].dev_offset, start);
@@ -266,8 +278,8 @@ static void clfs_zoned_sealed_end_empties_the_next_active_zone(struct kunit *tes
 {
 	struct tl *tl = zoned_log(test, 4);
 	struct tl_keep keep = { .tl = tl, .others = true };
-	u64 resets, next_zone, wp;
 	struct clfs_log_info info;
+	u64 next_zone;
 	struct tl_blk last;
 	u32 survivors, b;
 
@@ -286,19 +298,13 @@ static void clfs_zoned_sealed_end_empties_the_next_active_zone(struct kunit *tes
 	tl->buf[sizeof(struct clfs_blk_disk)] ^= 0x5a;
 	KUNIT_ASSERT_EQ(test, clfs_memdev_poke(tl->m, last.dev_offset, tl->buf,
 					       tl->sector), 0);
-	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, next_zone, &wp), 0);
-	KUNIT_EXPECT_GT(test, wp, next_zone);
-	resets = tl_stats(tl).zone_resets;
 
-	reopen(tl);
+	reopen_empties_zone(tl, next_zone);
 	KUNIT_EXPECT_EQ(test, tl_verify(tl), survivors);
 	tl_info(tl, &info);
 	KUNIT_EXPECT_EQ(test, tl->log->md->seal_lsn[0], last.lsn);
 	KUNIT_EXPECT_EQ(test, info.head_lsn,
 			clfs_lsn_make(clfs_lsn_container(last.lsn) + 1, 0, 0));
-	KUNIT_EXPECT_EQ(test, tl_stats(tl).zone_resets, resets + 1);
-	KUNIT_ASSERT_EQ(test, tl->s->ops->write_pointer(tl->s, next_zone, &wp), 0);
-	KUNIT_EXPECT_EQ(test, wp, next_zone);
 	/* Into the next container and beyond, with nothing refused. */
 	KUNIT_ASSERT_GT(test, tl_fill_container(tl, SMALL_RECS), 0);
 	KUNIT_ASSERT_GT(test, tl_fill_container(tl, SMALL_RECS), 0);
