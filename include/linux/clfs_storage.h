@@ -57,8 +57,9 @@
  *   docs/storage-drivers.md) and writes a container's blocks back to back
  *   from offset 0, never rewriting one. Before a container's first write
  *   the engine empties its zone with @reset_zone, with nothing in flight
- *   to it: when it activates the container, and at open for an end at a
- *   zone's start. Writes to one zone may then reach @submit out of order
+ *   to it: when it activates the container, and at open for the active
+ *   containers beyond the recovered end (from its own, if the end is at
+ *   a zone's start). Writes to one zone may then reach @submit out of order
  *   (blocks are sealed in parallel), the first one too: a driver that
  *   must issue them in order queues them until the write pointer reaches
  *   them. A read beyond a zone's write pointer returns zeros. After a
